@@ -1,0 +1,37 @@
+# anysock build and test entry points. `make test` is the one command that
+# checks everything: static checks, host tests with -race, short fuzz runs,
+# cross-architecture builds, then the real-kernel suites inside a VM.
+
+GO        ?= go
+FUZZTIME  ?= 3s
+export GOFLAGS ?=
+
+.PHONY: test check vet fmt test-host fuzz cross test-vm bench
+
+test: check cross test-host fuzz test-vm
+
+check: vet fmt
+
+vet:
+	$(GO) vet ./...
+
+fmt:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt: not formatted:"; echo "$$out"; exit 1; fi
+
+# Struct layouts (msghdr, iovec, sockaddrs) differ on 32-bit and arm64.
+cross:
+	GOARCH=386 $(GO) build ./...
+	GOARCH=arm64 $(GO) build ./...
+	GOOS=darwin GOARCH=arm64 $(GO) build ./...
+
+test-host:
+	$(GO) test -race -count=1 -timeout 10m ./...
+
+# Every Fuzz target of every package runs for FUZZTIME on top of its
+# committed seed corpus (testdata/fuzz/...).
+fuzz:
+	@bash .ci/fuzz "$(FUZZTIME)"
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
