@@ -1,0 +1,5 @@
+package anysock_test
+
+import "os"
+
+var unixPid = os.Getpid()
