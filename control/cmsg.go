@@ -254,7 +254,8 @@ func (e *Encoder) PktInfo(p PktInfo) {
 	e.fail(err)
 }
 
-// Timestamp appends an SCM_TIMESTAMP message (native struct timeval). The
+// Timestamp appends an SCM_TIMESTAMP message (native struct timeval, t
+// rounded to the nearest microsecond). The
 // kernel never accepts one from user space; this exists for tests and for
 // programs that forward received metadata.
 func (e *Encoder) Timestamp(t time.Time) {

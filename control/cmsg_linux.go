@@ -193,8 +193,8 @@ func decodeTimestamp(level, typ int, data []byte) (time.Time, error) {
 		if !ok {
 			return time.Time{}, short(level, typ, "SCM_TIMESTAMP", len(data))
 		}
-		s, us := tv.Unix()
-		return timeOf(s, us*1000), nil
+		s, ns := tv.Unix() // x/sys converts microseconds to nanoseconds
+		return timeOf(s, ns), nil
 	case unix.SO_TIMESTAMPNS_OLD:
 		ts, ok := decodeStruct[unix.Timespec](data)
 		if !ok {
