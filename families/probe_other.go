@@ -1,0 +1,5 @@
+//go:build !linux
+
+package families
+
+func isPermission(error) bool { return false }
