@@ -206,7 +206,7 @@ func TestOptionErrors(t *testing.T) {
 		control.Set(rc, control.SOLinger, control.Linger{Enabled: true, Seconds: -1}),
 		control.Set(rc, control.TCPKeepIdle, -time.Second),
 		control.Set(rc, control.SORcvTimeo, -time.Second),
-		control.Set(rc, control.IPTTL, 1<<40),
+		control.Set(rc, control.IPTTL, int(^uint(0)>>1)),
 	} {
 		if !errors.Is(err, syscall.EINVAL) || errors.Is(err, errors.ErrUnsupported) {
 			t.Errorf("bad value: got %v, want EINVAL", err)
