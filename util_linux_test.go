@@ -1,5 +1,31 @@
 package anysock_test
 
-import "os"
+import (
+	"net"
+	"os"
+	"strings"
+
+	"golang.org/x/sys/unix"
+)
 
 var unixPid = os.Getpid()
+
+const (
+	msgPeek  = unix.MSG_PEEK
+	msgTrunc = unix.MSG_TRUNC
+)
+
+var (
+	errENOENT       = unix.ENOENT
+	errECONNREFUSED = unix.ECONNREFUSED
+	errEAFNOSUPPORT = unix.EAFNOSUPPORT
+)
+
+// fakeCodec names a family but cannot encode addresses.
+type fakeCodec int
+
+func (c fakeCodec) Family() int                                         { return int(c) }
+func (c fakeCodec) AppendSockaddr(b []byte, _ net.Addr) ([]byte, error) { return b, nil }
+func (c fakeCodec) ParseSockaddr([]byte) (net.Addr, error)              { return nil, nil }
+
+func containsStr(s, sub string) bool { return strings.Contains(s, sub) }
