@@ -89,7 +89,8 @@ func (c *Conn) WriteContext(ctx context.Context, b []byte) (int, error) {
 
 // ReadMsg reads one message with recvmsg(2): payload into b, control
 // messages (ancillary data) into oob. It returns the bytes read into each and
-// the message flags. A payload or control data longer than its buffer is
+// the message flags. As with Read, a stream or sequenced-packet socket
+// returns io.EOF when the peer has closed. A payload or control data longer than its buffer is
 // reported with ErrTruncated or ErrControlTruncated (descriptors received
 // in a truncated control buffer are closed).
 func (c *Conn) ReadMsg(b, oob []byte) (n, oobn, flags int, err error) {
@@ -106,6 +107,9 @@ func (c *Conn) ReadMsgContext(ctx context.Context, b, oob []byte, flags int) (n,
 	n, oobn, rflags, _, err = c.s.readMsg(ctx, b, oob, flags, false)
 	if err != nil {
 		return n, oobn, rflags, c.err("read", err)
+	}
+	if n == 0 && oobn == 0 && len(b) > 0 && c.s.eofOnZero() {
+		return 0, 0, rflags, errEOF
 	}
 	return n, oobn, rflags, nil
 }

@@ -775,6 +775,9 @@ func (s *sock) close() error {
 	return s.sc.Close()
 }
 
+// eofOnZero reports whether a zero-length read means end of stream.
+func (s *sock) eofOnZero() bool { return s.eof }
+
 func (s *sock) shutdown(how int) error { return s.sc.Shutdown(how) }
 
 func (s *sock) setDeadline(t time.Time) error {

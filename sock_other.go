@@ -54,6 +54,7 @@ func (s *sock) writeBatch(context.Context, []Message, int) (int, error) {
 }
 func (s *sock) accept(context.Context) (*sock, error) { return nil, errUnsupportedOS }
 func (s *sock) close() error                          { return errUnsupportedOS }
+func (s *sock) eofOnZero() bool                       { return false }
 func (s *sock) shutdown(int) error                    { return errUnsupportedOS }
 func (s *sock) setDeadline(time.Time) error           { return errUnsupportedOS }
 func (s *sock) setReadDeadline(time.Time) error       { return errUnsupportedOS }
