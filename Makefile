@@ -6,9 +6,24 @@ GO        ?= go
 FUZZTIME  ?= 3s
 export GOFLAGS ?=
 
-.PHONY: test check vet fmt test-host fuzz cross test-vm bench
+.PHONY: test check vet fmt test-host fuzz cross test-vm bench deps
 
-test: check cross test-host fuzz test-vm
+test: deps check cross test-host fuzz test-vm
+
+# Peer programs are installed by deps: a missing one fails the tests.
+test test-host test-vm: export ANYSOCK_REQUIRE_PEERS = 1
+test-host: deps
+
+# Installs qemu, the peer programs and Debian's python3 (apt-get; without
+# root it prints the command to run and fails) and fetches the VM tests'
+# kernel into .cache/vmtest. See .ci/setup.
+deps:
+	@bash .ci/setup
+
+# Real-kernel suites: every package whose tests import internal/vmtest runs
+# inside a QEMU guest; PKG=./families/can runs one. See TESTING.md.
+test-vm: deps
+	@bash .ci/test-vm $(PKG)
 
 check: vet fmt
 

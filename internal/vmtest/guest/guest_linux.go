@@ -407,4 +407,3 @@ func uptime() time.Duration {
 	}
 	return time.Duration(ts.Nano())
 }
-

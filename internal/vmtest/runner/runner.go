@@ -15,7 +15,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/anysock/anysock/internal/vmtest/cpio"
@@ -216,7 +215,7 @@ func Run(ctx context.Context, cfg Config, job proto.Job) *Result {
 	cmd := exec.Command(qemu, args...)
 	var qemuErr bytes.Buffer
 	cmd.Stderr = &limitedBuffer{buf: &qemuErr, max: 8 << 10}
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	cmd.SysProcAttr = qemuProcAttr()
 	var console io.ReadCloser
 	if cfg.Interactive {
 		cmd.Stdin, cmd.Stdout = os.Stdin, os.Stdout

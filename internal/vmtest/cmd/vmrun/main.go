@@ -148,4 +148,3 @@ func testTimeout(args []string) time.Duration {
 	}
 	return 0
 }
-
