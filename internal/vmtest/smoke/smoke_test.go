@@ -414,7 +414,7 @@ func TestL2CAPL2test(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ln.Close()
-	cli := startPeer(t, ctx, "", testenv.LookPeer(t, "l2test"), "-s", "-N", "1", "-b", "32", "-P", "4099", "-i", a.Name, b.Addr)
+	cli := startPeer(t, ctx, "", testenv.LookPeer(t, "l2test"), "-s", "-N", "1", "-b", "32", "-g", "500", "-P", "4099", "-i", a.Name, b.Addr)
 	conn, err := ln.AcceptContext(ctx)
 	if err != nil {
 		t.Fatalf("%v\nl2test: %s", err, cli.output())
