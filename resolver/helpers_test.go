@@ -1,0 +1,5 @@
+package resolver_test
+
+import "net/netip"
+
+func mustAddrPort(s string) netip.AddrPort { return netip.MustParseAddrPort(s) }
