@@ -34,13 +34,13 @@ type dnsRecord struct {
 func testZone() map[string]dnsRecord {
 	ip := netip.MustParseAddr
 	return map[string]dnsRecord{
-		"www.example.test.":      {a: []netip.Addr{ip("192.0.2.10"), ip("192.0.2.11")}, aaaa: []netip.Addr{ip("2001:db8::10")}},
-		"alias.example.test.":    {cname: "www.example.test."},
-		"v4only.example.test.":   {a: []netip.Addr{ip("198.51.100.4")}},
-		"v6only.example.test.":   {aaaa: []netip.Addr{ip("2001:db8::6")}},
-		"servfail.example.test.": {rcode: dnsmessage.RCodeServerFailure},
-		"timeout.example.test.":  {drop: true},
-		"empty.example.test.":    {},
+		"www.example.test.":        {a: []netip.Addr{ip("192.0.2.10"), ip("192.0.2.11")}, aaaa: []netip.Addr{ip("2001:db8::10")}},
+		"alias.example.test.":      {cname: "www.example.test."},
+		"v4only.example.test.":     {a: []netip.Addr{ip("198.51.100.4")}},
+		"v6only.example.test.":     {aaaa: []netip.Addr{ip("2001:db8::6")}},
+		"servfail.example.test.":   {rcode: dnsmessage.RCodeServerFailure},
+		"timeout.example.test.":    {drop: true},
+		"empty.example.test.":      {},
 		"10.2.0.192.in-addr.arpa.": {ptr: []string{"www.example.test.", "web.example.test."}},
 		"0.1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa.": {ptr: []string{"www.example.test."}},
 		"55.2.0.192.in-addr.arpa.": {rcode: dnsmessage.RCodeServerFailure},
@@ -155,7 +155,15 @@ func (s *dnsServer) resolver() *net.Resolver {
 		PreferGo: true,
 		Dial: func(ctx context.Context, network, _ string) (net.Conn, error) {
 			var d net.Dialer
-			return d.DialContext(ctx, "udp", addr)
+			c, err := d.DialContext(ctx, "udp", addr)
+			if err != nil {
+				return nil, err
+			}
+			// The Go resolver does not interrupt a pending UDP read when
+			// its context is cancelled (it waits for the resolv.conf
+			// timeout); close the socket so that nothing outlives a test.
+			context.AfterFunc(ctx, func() { c.Close() })
+			return c, nil
 		},
 	}
 }

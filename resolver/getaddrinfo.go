@@ -64,8 +64,10 @@ const (
 	AI_NUMERICSERV = 0x400 // service must be a number
 )
 
+// aiMask is glibc's set of accepted flags, including the deprecated IDN
+// flags 0x100 and 0x200.
 const aiMask = AI_PASSIVE | AI_CANONNAME | AI_NUMERICHOST | AI_V4MAPPED | AI_ALL |
-	AI_ADDRCONFIG | AI_IDN | AI_CANONIDN | AI_NUMERICSERV
+	AI_ADDRCONFIG | AI_IDN | AI_CANONIDN | AI_NUMERICSERV | 0x300
 
 // Hints restrict GetAddrInfo as struct addrinfo's hints do. The zero value
 // asks for every family, socket type and protocol.

@@ -21,7 +21,9 @@ const (
 	NI_IDN         = 0x20 // accepted; names are not converted
 )
 
-const niMask = NI_NUMERICHOST | NI_NUMERICSERV | NI_NOFQDN | NI_NAMEREQD | NI_DGRAM | NI_IDN
+// niMask is glibc's set of accepted flags, including the deprecated IDN
+// flags 0x40 and 0x80.
+const niMask = NI_NUMERICHOST | NI_NUMERICSERV | NI_NOFQDN | NI_NAMEREQD | NI_DGRAM | NI_IDN | 0xc0
 
 // scopeOf returns the numeric scope of a zoned address: the zone as a
 // number, or the index of the interface it names.
@@ -219,7 +221,11 @@ func (r *Resolver) GetHostByNameEx(ctx context.Context, name string) (hostname s
 	if err != nil {
 		return "", nil, nil, err
 	}
-	if _, numeric := inetAtonExact(name); numeric || name == "" || name == "<broadcast>" {
+	if name == "" {
+		// glibc's gethostbyname("") fails this way.
+		return "", nil, nil, &HostError{Func: "gethostbyname_ex", Name: name, Code: NO_RECOVERY}
+	}
+	if _, numeric := inetAtonExact(name); numeric {
 		return name, []string{}, []string{a.String()}, nil
 	}
 	// The hosts file: every matching line, aliases of all of them.

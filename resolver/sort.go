@@ -216,7 +216,9 @@ func compareDst(a1, a2 sortEntry) int {
 	return a1.index - a2.index
 }
 
-func be32(b []byte) uint32 { return uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3]) }
+func be32(b []byte) uint32 {
+	return uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
+}
 
 func subnetMatch(dst, src netip.Addr, prefixLen int) int {
 	d, s := be32(dst.AsSlice()), be32(src.AsSlice())
