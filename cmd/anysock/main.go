@@ -27,8 +27,13 @@ type command struct {
 
 // commands is the static table of subcommands.
 var commands = map[string]command{
-	"probe": {"list socket families and whether this kernel supports them", cmdProbe},
-	"cat":   {"join stdin/stdout to a socket of any family (socat-like)", cmdCat},
+	"probe":   {"list socket families and whether this kernel supports them", cmdProbe},
+	"cat":     {"join stdin/stdout to a socket of any family (socat-like)", cmdCat},
+	"links":   {"list network links (like ip link)", cmdLinks},
+	"addrs":   {"list IP addresses (like ip addr)", cmdAddrs},
+	"routes":  {"list routes of all tables (like ip route show table all)", cmdRoutes},
+	"neigh":   {"list ARP/NDP neighbours (like ip neigh)", cmdNeigh},
+	"monitor": {"print link, address, route and neighbour events until interrupted", cmdMonitor},
 }
 
 // errUsage reports a usage error that the command has already described.
