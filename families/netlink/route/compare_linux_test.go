@@ -62,29 +62,29 @@ func canon(t testing.TB, v any) string {
 }
 
 type ipLink struct {
-	Ifindex    int      `json:"ifindex"`
-	Ifname     string   `json:"ifname"`
-	Flags      []string `json:"flags"`
-	MTU        uint32   `json:"mtu"`
-	Qdisc      string   `json:"qdisc"`
-	Operstate  string   `json:"operstate"`
-	Linkmode   string   `json:"linkmode"`
-	Group      string   `json:"group"`
-	Txqlen     uint32   `json:"txqlen"`
-	LinkType   string   `json:"link_type"`
-	Address    string   `json:"address"`
-	Broadcast  string   `json:"broadcast"`
-	Link       string   `json:"link,omitempty"`
-	Master     string   `json:"master,omitempty"`
-	Alias      string   `json:"ifalias,omitempty"`
-	Promisc    uint32   `json:"promiscuity"`
-	AllMulti   uint32   `json:"allmulti"`
-	MinMTU     uint32   `json:"min_mtu"`
-	MaxMTU     uint32   `json:"max_mtu"`
-	NumTxQ     uint32   `json:"num_tx_queues"`
-	NumRxQ     uint32   `json:"num_rx_queues"`
-	Kind       string   `json:"kind,omitempty"`
-	LinkInfo   *struct {
+	Ifindex   int      `json:"ifindex"`
+	Ifname    string   `json:"ifname"`
+	Flags     []string `json:"flags"`
+	MTU       uint32   `json:"mtu"`
+	Qdisc     string   `json:"qdisc"`
+	Operstate string   `json:"operstate"`
+	Linkmode  string   `json:"linkmode"`
+	Group     string   `json:"group"`
+	Txqlen    uint32   `json:"txqlen"`
+	LinkType  string   `json:"link_type"`
+	Address   string   `json:"address"`
+	Broadcast string   `json:"broadcast"`
+	Link      string   `json:"link,omitempty"`
+	Master    string   `json:"master,omitempty"`
+	Alias     string   `json:"ifalias,omitempty"`
+	Promisc   uint32   `json:"promiscuity"`
+	AllMulti  uint32   `json:"allmulti"`
+	MinMTU    uint32   `json:"min_mtu"`
+	MaxMTU    uint32   `json:"max_mtu"`
+	NumTxQ    uint32   `json:"num_tx_queues"`
+	NumRxQ    uint32   `json:"num_rx_queues"`
+	Kind      string   `json:"kind,omitempty"`
+	LinkInfo  *struct {
 		Kind string `json:"info_kind"`
 	} `json:"linkinfo,omitempty"`
 }
