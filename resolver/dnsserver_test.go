@@ -53,6 +53,10 @@ func startDNS(t *testing.T) *dnsServer {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return serveDNS(t, pc)
+}
+
+func serveDNS(t *testing.T, pc net.PacketConn) *dnsServer {
 	s := &dnsServer{pc: pc}
 	zone := testZone()
 	s.wg.Add(1)

@@ -74,41 +74,85 @@ func ParseHosts(text string) []HostEntry {
 }
 
 // ParseServices parses services-file text (services(5)): "name port/proto
-// aliases...". Malformed lines are skipped.
+// aliases...". As in glibc, the port is read with strtoul and kept modulo
+// 65536, and a line without "/proto" has an empty protocol; other
+// malformed lines are skipped.
 func ParseServices(text string) []ServiceEntry {
 	var out []ServiceEntry
 	lineFields(text, func(f []string) {
 		if len(f) < 2 {
 			return
 		}
-		port, proto, ok := strings.Cut(f[1], "/")
-		if !ok || proto == "" {
+		v, rest, ok := cStrtoul10(f[1])
+		if !ok {
 			return
 		}
-		n, err := strconv.ParseUint(port, 10, 16)
-		if err != nil {
+		proto := ""
+		switch {
+		case rest == "":
+			if len(f) > 2 {
+				return // glibc wants '/' or the end of the line
+			}
+		case rest[0] == '/':
+			proto = rest[1:]
+		default:
 			return
 		}
-		out = append(out, ServiceEntry{Name: f[0], Port: int(n), Proto: proto, Aliases: f[2:]})
+		out = append(out, ServiceEntry{Name: f[0], Port: int(uint16(v)), Proto: proto, Aliases: f[2:]})
 	})
 	return out
 }
 
 // ParseProtocols parses protocols-file text (protocols(5)): "name number
-// aliases...". Malformed lines are skipped.
+// aliases...". The number is read with strtoul into a C int, as glibc
+// does; malformed lines are skipped.
 func ParseProtocols(text string) []ProtocolEntry {
 	var out []ProtocolEntry
 	lineFields(text, func(f []string) {
 		if len(f) < 2 {
 			return
 		}
-		n, err := strconv.ParseUint(f[1], 10, 8)
-		if err != nil {
+		v, rest, ok := cStrtoul10(f[1])
+		if !ok || rest != "" {
 			return
 		}
-		out = append(out, ProtocolEntry{Name: f[0], Number: int(n), Aliases: f[2:]})
+		out = append(out, ProtocolEntry{Name: f[0], Number: int(int32(uint32(v))), Aliases: f[2:]})
 	})
 	return out
+}
+
+// cStrtoul10 is C's strtoul(s, &end, 10): optional white space and sign,
+// digits (at least one), saturating at the maximum unsigned long on
+// overflow, negated when the sign is '-'. rest is what follows.
+func cStrtoul10(s string) (v uint64, rest string, ok bool) {
+	i := 0
+	for i < len(s) && isCSpace(s[i]) {
+		i++
+	}
+	neg := false
+	if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		neg = s[i] == '-'
+		i++
+	}
+	j := i
+	overflow := false
+	for ; j < len(s) && isDigit(s[j]); j++ {
+		d := uint64(s[j] - '0')
+		if v > (1<<64-1-d)/10 {
+			overflow = true
+		}
+		v = v*10 + d
+	}
+	if j == i {
+		return 0, s, false
+	}
+	if overflow {
+		return 1<<64 - 1, s[j:], true
+	}
+	if neg {
+		v = -v
+	}
+	return v, s[j:], true
 }
 
 // builtinServices is used when the services file is missing: the IANA

@@ -117,40 +117,14 @@ type servTuple struct{ socktype, protocol, port int }
 // parseService mimics glibc: strtoul(service, &end, 10) with the result
 // stored in an int; a negative int means "look it up by name".
 func parseService(s string) (int, bool) {
-	i := 0
-	for i < len(s) && isCSpace(s[i]) {
-		i++
+	v, rest, ok := cStrtoul10(s)
+	if !ok {
+		// strtoul consumed nothing, so end points at the start and only
+		// the empty string passes the *end == '\0' test.
+		return 0, s == ""
 	}
-	neg := false
-	if i < len(s) && (s[i] == '+' || s[i] == '-') {
-		neg = s[i] == '-'
-		i++
-	}
-	var v uint64
-	overflow := false
-	j := i
-	for ; j < len(s) && isDigit(s[j]); j++ {
-		d := uint64(s[j] - '0')
-		if v > (1<<64-1-d)/10 {
-			overflow = true
-		}
-		v = v*10 + d
-	}
-	if j != len(s) {
+	if rest != "" {
 		return 0, false
-	}
-	if j == i {
-		// No digits: strtoul consumed nothing, so end points at the start
-		// and only the empty string passes the *end == '\0' test.
-		if len(s) != 0 {
-			return 0, false
-		}
-	}
-	if overflow {
-		v = 1<<64 - 1
-	}
-	if neg {
-		v = -v
 	}
 	return int(int32(uint32(v))), true
 }

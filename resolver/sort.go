@@ -86,9 +86,11 @@ type sortEntry struct {
 // sourceOf finds the source address the kernel would use to reach a, by
 // connecting a UDP socket (no packet is sent), as glibc does.
 func sourceOf(ctx context.Context, a hostAddr) (netip.Addr, bool) {
-	dst := netip.AddrPortFrom(a.addr, 9)
+	// An IPv4-mapped destination is reached over IPv4; its source maps
+	// back the same way for the label and scope rules.
+	dst := netip.AddrPortFrom(a.addr.Unmap(), 9)
 	network := "udp4"
-	if a.addr.Is6() {
+	if dst.Addr().Is6() {
 		network = "udp6"
 		if a.scope != 0 {
 			dst = netip.AddrPortFrom(a.addr.WithZone(zoneName(a.scope)), 9)
