@@ -135,7 +135,7 @@ func TestReverseDNS(t *testing.T) {
 	r, _ := testResolver(t)
 	ctx := context.Background()
 	name, aliases, addrs, err := r.GetHostByAddr(ctx, "192.0.2.10")
-	if err != nil || name != "www.example.test" || !slices.Equal(aliases, []string{"web.example.test"}) || !slices.Equal(addrs, []string{"192.0.2.10"}) {
+	if err != nil || name != "www.example.test" || len(aliases) != 0 || !slices.Equal(addrs, []string{"192.0.2.10"}) {
 		t.Errorf("GetHostByAddr(192.0.2.10) = %q %q %q %v", name, aliases, addrs, err)
 	}
 	name, _, addrs, err = r.GetHostByAddr(ctx, "2001:db8::10")

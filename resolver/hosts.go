@@ -78,11 +78,9 @@ func (r *Resolver) nameOf(ctx context.Context, a netip.Addr) (names []string, co
 		return e.Names, 0, nil
 	}
 	ptrs, err := r.dns().LookupAddr(ctx, a.String())
-	for _, p := range ptrs {
-		names = append(names, strings.TrimSuffix(p, "."))
-	}
-	if len(names) > 0 {
-		return names, 0, nil
+	if len(ptrs) > 0 {
+		// glibc (2.36 and later) uses the first PTR record only.
+		return []string{strings.TrimSuffix(ptrs[0], ".")}, 0, nil
 	}
 	if err == nil {
 		return nil, HOST_NOT_FOUND, nil
