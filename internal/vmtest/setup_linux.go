@@ -41,15 +41,20 @@ func loadModules(names []string) error {
 
 // command runs argv and returns its output in the error when it fails.
 func command(argv ...string) error {
+	_, err := commandOutput(argv...)
+	return err
+}
+
+func commandOutput(argv ...string) (string, error) {
 	path, err := exec.LookPath(argv[0])
 	if err != nil {
-		return fmt.Errorf("%w (make deps installs the peer programs)", err)
+		return "", fmt.Errorf("%w (make deps installs the peer programs)", err)
 	}
 	out, err := exec.Command(path, argv[1:]...).CombinedOutput()
 	if err != nil {
-		return fmt.Errorf("%s: %w: %s", strings.Join(argv, " "), err, bytes.TrimSpace(out))
+		return "", fmt.Errorf("%s: %w: %s", strings.Join(argv, " "), err, bytes.TrimSpace(out))
 	}
-	return nil
+	return string(out), nil
 }
 
 // nsArgs prefixes an ip(8) command with -n ns when ns is set.
@@ -60,21 +65,31 @@ func ip(ns string, args ...string) error {
 	return command(append([]string{"ip"}, args...)...)
 }
 
+// Set-up steps skip what already exists, so a test binary may run twice
+// in one guest (vmrun -shell).
+
 func addVCAN(name string) error {
-	if err := ip("", "link", "add", "name", name, "type", "vcan"); err != nil {
-		return err
+	if ip("", "link", "show", name) != nil {
+		if err := ip("", "link", "add", "name", name, "type", "vcan"); err != nil {
+			return err
+		}
 	}
 	return ip("", "link", "set", name, "up")
 }
 
 func addNetNS(name string) error {
-	if err := ip("", "netns", "add", name); err != nil {
-		return err
+	if _, err := os.Stat(filepath.Join("/run/netns", name)); err != nil {
+		if err := ip("", "netns", "add", name); err != nil {
+			return err
+		}
 	}
 	return ip(name, "link", "set", "lo", "up")
 }
 
 func addVeth(v Veth) error {
+	if ip(v.NetNS, "link", "show", v.Name) == nil {
+		return nil
+	}
 	args := []string{"link", "add", v.Name}
 	if v.NetNS != "" {
 		args = append(args, "netns", v.NetNS)
@@ -100,11 +115,18 @@ func addVeth(v Veth) error {
 }
 
 func configureTIPC(n TIPCNode) error {
-	tipc := func(args ...string) error {
+	tipcOut := func(args ...string) (string, error) {
 		if n.NetNS != "" {
-			return command(append([]string{"ip", "netns", "exec", n.NetNS, "tipc"}, args...)...)
+			return commandOutput(append([]string{"ip", "netns", "exec", n.NetNS, "tipc"}, args...)...)
 		}
-		return command(append([]string{"tipc"}, args...)...)
+		return commandOutput(append([]string{"tipc"}, args...)...)
+	}
+	tipc := func(args ...string) error {
+		_, err := tipcOut(args...)
+		return err
+	}
+	if out, err := tipcOut("bearer", "list"); err == nil && strings.TrimSpace(out) != "" && len(n.Bearers) > 0 {
+		return nil // configured by an earlier run in this guest
 	}
 	if n.Identity != "" {
 		if err := tipc("node", "set", "identity", n.Identity); err != nil {
