@@ -244,6 +244,7 @@ func (m *BCMMessage) UnmarshalBinary(b []byte) error {
 // messages. Methods are safe for concurrent use.
 type BCMConn struct {
 	*anysock.Conn
+	raddr *Addr
 
 	wmu  sync.Mutex
 	wbuf []byte
@@ -264,12 +265,20 @@ func DialBCM(ctx context.Context, iface string, cfg *anysock.Config) (*BCMConn, 
 	if cfg != nil {
 		base = *cfg
 	}
-	conn, err := p.Dial(ctx, nil, ra, bindHook(base, p.Codec.(*Codec), ra.Interface, &ra.Index, nil))
-	if err != nil {
-		return nil, err
+	if err := ctxOrBG(ctx).Err(); err != nil {
+		return nil, &net.OpError{Op: "dial", Net: NetworkBCM, Addr: ra, Err: err}
 	}
-	return &BCMConn{Conn: conn, rbuf: make([]byte, BCMHeadSize+BCMMaxFrames*FDFrameSize)}, nil
+	conn, err := dialBCMConn(p, ra, base)
+	if err != nil {
+		return nil, &net.OpError{Op: "dial", Net: NetworkBCM, Addr: ra, Err: err}
+	}
+	return &BCMConn{Conn: conn, raddr: ra, rbuf: make([]byte, BCMHeadSize+BCMMaxFrames*FDFrameSize)}, nil
 }
+
+// RemoteAddr returns the interface the socket is connected to. (The
+// kernel's CAN_BCM has no getpeername, so the embedded Conn does not know
+// it.)
+func (c *BCMConn) RemoteAddr() net.Addr { return c.raddr }
 
 // Send writes one broadcast-manager message. ctx may be nil.
 func (c *BCMConn) Send(ctx context.Context, m *BCMMessage) error {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"sync"
 	"syscall"
 	"time"
 
@@ -104,6 +105,56 @@ func (cfg *J1939Config) apply(rc syscall.RawConn) error {
 // or NAME with a PGN; ReadFrom returns a message and its source.
 type J1939Conn struct {
 	*anysock.PacketConn
+
+	rmu sync.Mutex
+	oob [128]byte
+}
+
+// J1939Info is what the kernel reports with a received J1939 message
+// besides its source.
+type J1939Info struct {
+	// DestAddr is the destination address (J1939NoAddr for broadcast).
+	DestAddr uint8
+	// DestName is the destination NAME, if the kernel knows it.
+	DestName uint64
+	// Priority is the message priority, 0 (highest) to 7.
+	Priority uint8
+}
+
+// ReadFrom implements net.PacketConn: it reads one message and returns its
+// source, a *J1939Addr.
+func (c *J1939Conn) ReadFrom(b []byte) (int, net.Addr, error) {
+	n, from, err := c.ReadFromInfo(nil, b, nil)
+	if from == nil {
+		return n, nil, err
+	}
+	return n, from, err
+}
+
+// ReadFromContext is ReadFrom bounded by ctx.
+func (c *J1939Conn) ReadFromContext(ctx context.Context, b []byte) (int, net.Addr, error) {
+	n, from, err := c.ReadFromInfo(ctx, b, nil)
+	if from == nil {
+		return n, nil, err
+	}
+	return n, from, err
+}
+
+// ReadFromInfo reads one message, returning its source and, if info is not
+// nil, its destination and priority. The kernel attaches these to every
+// J1939 message as control messages, so a plain recvmsg without room for
+// them reports anysock.ErrControlTruncated: this method and ReadFrom
+// provide the room. ctx may be nil.
+func (c *J1939Conn) ReadFromInfo(ctx context.Context, b []byte, info *J1939Info) (int, *J1939Addr, error) {
+	c.rmu.Lock()
+	defer c.rmu.Unlock()
+	n, oobn, _, from, err := c.PacketConn.ReadMsgFromContext(ctx, b, c.oob[:], 0)
+	src, _ := from.(*J1939Addr)
+	if info != nil && err == nil {
+		*info = J1939Info{DestAddr: J1939NoAddr, DestName: J1939NoName, Priority: 6}
+		parseJ1939Cmsgs(c.oob[:oobn], info)
+	}
+	return n, src, err
 }
 
 // ListenJ1939 opens a J1939 socket bound to laddr: its interface, NAME
@@ -143,8 +194,10 @@ type AddressClaim struct {
 	Name uint64
 	// Addresses are the addresses to try, in order.
 	Addresses []uint8
-	// Wait is how long to listen for a contending claim after claiming
-	// (J1939-81: 250 ms; zero means that).
+	// Wait is how long to listen for a contending claim after claiming.
+	// Zero means 300 ms: J1939-81's 250 ms plus a margin, because the
+	// kernel starts its own 250 ms timer when it sees the claim and
+	// refuses to send from the address (EADDRNOTAVAIL) until it expires.
 	Wait time.Duration
 }
 
@@ -163,7 +216,7 @@ func ClaimAddress(ctx context.Context, iface string, claim AddressClaim, cfg *J1
 	ctx = ctxOrBG(ctx)
 	wait := claim.Wait
 	if wait <= 0 {
-		wait = 250 * time.Millisecond
+		wait = 300 * time.Millisecond
 	}
 	if claim.Name == J1939NoName {
 		return nil, 0, &net.OpError{Op: "claim", Net: NetworkJ1939, Err: errors.New("can: address claiming needs a NAME")}

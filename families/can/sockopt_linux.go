@@ -110,3 +110,37 @@ func parseTimestamp(oob []byte) (time.Time, bool) {
 	}
 	return time.Time{}, false
 }
+
+// J1939 control messages (SOL_CAN_J1939).
+const (
+	scmJ1939DestAddr = 1
+	scmJ1939DestName = 2
+	scmJ1939Prio     = 3
+)
+
+// parseJ1939Cmsgs fills info from the control messages of a J1939 receive.
+func parseJ1939Cmsgs(oob []byte, info *J1939Info) {
+	for len(oob) >= cmsgHdrLen {
+		h := (*unix.Cmsghdr)(unsafe.Pointer(&oob[0]))
+		l := int(h.Len)
+		if l < cmsgHdrLen || l > len(oob) {
+			return
+		}
+		data := oob[unix.CmsgLen(0):l]
+		if h.Level == solCANJ1939 {
+			switch {
+			case h.Type == scmJ1939DestAddr && len(data) >= 1:
+				info.DestAddr = data[0]
+			case h.Type == scmJ1939DestName && len(data) >= 8:
+				info.DestName = nativeUint64(data)
+			case h.Type == scmJ1939Prio && len(data) >= 1:
+				info.Priority = data[0]
+			}
+		}
+		next := unix.CmsgSpace(l - unix.CmsgLen(0))
+		if next > len(oob) {
+			return
+		}
+		oob = oob[next:]
+	}
+}

@@ -1,0 +1,7 @@
+//go:build !linux
+
+package can
+
+import "github.com/anysock/anysock"
+
+func dialBCMConn(anysock.Proto, *Addr, anysock.Config) (*anysock.Conn, error) { return nil, errOS }
