@@ -331,7 +331,7 @@ func goCall(ctx context.Context, r *resolver.Resolver, cs call) result {
 		if fn[4] == 'l' {
 			bits = 32
 		}
-		if n < 0 || n >= 1<<bits {
+		if n < 0 || int64(n) >= int64(1)<<bits {
 			return result{Err: []any{"OverflowError", nil, "out of range"}}
 		}
 		switch fn {
