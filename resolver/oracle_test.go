@@ -340,9 +340,9 @@ func goCall(ctx context.Context, r *resolver.Resolver, cs call) result {
 		case "ntohs":
 			return ok(int(resolver.Ntohs(uint16(n))))
 		case "htonl":
-			return ok(int(resolver.Htonl(uint32(n))))
+			return ok(int64(resolver.Htonl(uint32(n))))
 		}
-		return ok(int(resolver.Ntohl(uint32(n))))
+		return ok(int64(resolver.Ntohl(uint32(n))))
 	case "if_nametoindex":
 		i, err := resolver.IfNameToIndex(str(cs[1]))
 		if err != nil {
