@@ -347,3 +347,30 @@ func TestTIPCImportanceKernel(t *testing.T) {
 	}
 	mustGet(t, rc, control.TIPCImportance, control.CriticalImportance)
 }
+
+func TestFuncContextAndErrors(t *testing.T) {
+	ln, err := net.Listen("tcp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	d := net.Dialer{ControlContext: control.Chain(control.Option(control.TCPNoDelay, false), control.Option(control.SOKeepAlive, true)).Context()}
+	c, err := d.DialContext(context.Background(), "tcp4", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	rc := rawConn(t, c.(*net.TCPConn))
+	mustGet(t, rc, control.SOKeepAlive, true)
+
+	// An error from a hook stops the chain and fails the dial.
+	ran := false
+	d = net.Dialer{Control: control.Chain(
+		control.Option(control.TIPCImportance, control.HighImportance),
+		func(string, string, syscall.RawConn) error { ran = true; return nil },
+	)}
+	_, err = d.Dial("tcp4", ln.Addr().String())
+	if !errors.Is(err, errors.ErrUnsupported) || ran {
+		t.Errorf("dial with a failing hook: %v (later hook ran: %v)", err, ran)
+	}
+}
