@@ -25,4 +25,29 @@
 // Where Go has no NULL, an empty host or service string stands for C's NULL
 // argument: GetAddrInfo(ctx, "", "80", ...) returns the loopback (or, with
 // AI_PASSIVE, the wildcard) addresses.
+//
+// # Differences from glibc
+//
+// The tests compare every function with CPython (and so glibc) on a few
+// hundred inputs, with the system's files and, in a private mount
+// namespace, with test files and a test DNS server. What is known to
+// differ:
+//
+//   - An empty host is NULL here; glibc looks the empty name up and fails.
+//   - net.Resolver reports a name that exists without A or AAAA records
+//     (NODATA) like a missing name, so EAI_NODATA is returned only when the
+//     other address family has records; otherwise EAI_NONAME.
+//   - /etc/gai.conf is not read, and RFC 3484 rules 3, 4 and 7 (deprecated
+//     and home addresses, native transport) are not applied.
+//   - IDN flags are accepted but names are not converted.
+//   - Addresses from DNS come to the sort already ordered by the Go
+//     resolver (RFC 6724), where glibc starts from the answer order; the
+//     result differs only between addresses no rule separates.
+//   - The Go resolver in Resolver.Net reads the system's /etc/hosts before
+//     DNS, whatever Resolver.HostsFile says.
+//
+// A cancelled or expired context makes a lookup return at once, but the
+// net package's Go resolver keeps its UDP socket open until its own
+// resolv.conf timeout. A Resolver.Net whose Dial closes the connection when
+// the dial context is done releases it at once.
 package resolver
