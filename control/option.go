@@ -265,7 +265,7 @@ func (o CANFilterOption) Get(c syscall.RawConn) ([]CANFilter, error) {
 // Set replaces the socket's filters with fs. An empty list receives no
 // frames at all.
 func (o CANFilterOption) Set(c syscall.RawConn, fs []CANFilter) error {
-	return setBytes(c, Key(o), EncodeCANFilters(nil, fs))
+	return setCANFilters(c, Key(o), fs)
 }
 
 // NetlinkGroupsOption is NETLINK_LIST_MEMBERSHIPS: the multicast groups a

@@ -155,3 +155,15 @@ func setLinger(c syscall.RawConn, k Key, l Linger) error {
 		return unix.SetsockoptLinger(fd, k.Level(), k.Name(), &v)
 	})
 }
+
+// setCANFilters uses x/sys's CAN_RAW_FILTER setter; CANFilter has the
+// layout of unix.CanFilter (checked by TestCANFilterLayout).
+func setCANFilters(c syscall.RawConn, k Key, fs []CANFilter) error {
+	ufs := make([]unix.CanFilter, len(fs))
+	for i, f := range fs {
+		ufs[i] = unix.CanFilter{Id: f.ID, Mask: f.Mask}
+	}
+	return withFD(c, "setsockopt", k, func(fd int) error {
+		return unix.SetsockoptCanRawFilter(fd, k.Level(), k.Name(), ufs)
+	})
+}

@@ -32,3 +32,6 @@ func getLinger(c syscall.RawConn, k Key) (Linger, error) {
 	return Linger{}, optErr("getsockopt", k, errOS)
 }
 func setLinger(c syscall.RawConn, k Key, l Linger) error { return optErr("setsockopt", k, errOS) }
+func setCANFilters(c syscall.RawConn, k Key, fs []CANFilter) error {
+	return optErr("setsockopt", k, errOS)
+}
