@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -129,14 +130,24 @@ type outcome struct {
 // boot runs the payload kind in a guest with vmrun's flags.
 func boot(t *testing.T, kind string, flags ...string) outcome {
 	t.Helper()
+	return bootArgs(t, kind, flags, "-test.run=^$")
+}
+
+// bootArgs runs this test binary in a guest with testArgs, as payload kind
+// when kind is not empty.
+func bootArgs(t *testing.T, kind string, flags []string, testArgs ...string) outcome {
+	t.Helper()
 	self, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
 	}
 	args := append([]string{"-smp", "1", "-m", "512"}, flags...)
-	args = append(args, self, "-test.run=^$")
+	args = append(append(args, self), testArgs...)
 	cmd := exec.Command(vmrun(t), args...)
-	cmd.Env = append(os.Environ(), payloadEnv+"="+kind)
+	cmd.Env = os.Environ()
+	if kind != "" {
+		cmd.Env = append(cmd.Env, payloadEnv+"="+kind)
+	}
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()
@@ -233,6 +244,27 @@ func TestTimedOut(t *testing.T) {
 	}
 	if o.took > 30*time.Second {
 		t.Errorf("took %v; the guest was not killed after 12s", o.took)
+	}
+}
+
+// TestUnsupportedProbe is run in the guest by TestSkipFailsInGuest.
+func TestUnsupportedProbe(t *testing.T) {
+	if !vmtest.InGuest() {
+		t.Skip("probe for TestSkipFailsInGuest; runs in the guest only")
+	}
+	testenv.SkipUnsupported(t, "AF_PROBE (modprobe nothing)", syscall.EAFNOSUPPORT)
+}
+
+// TestSkipFailsInGuest checks that inside the guest a test that would skip
+// for missing kernel support fails instead.
+func TestSkipFailsInGuest(t *testing.T) {
+	t.Parallel()
+	o := bootArgs(t, "", nil, "-test.run=^TestUnsupportedProbe$", "-test.v")
+	if o.code != 1 {
+		t.Errorf("exit %d, want 1 (a test failure)", o.code)
+	}
+	if !strings.Contains(o.stdout, "--- FAIL: TestUnsupportedProbe") || !strings.Contains(o.stdout, "kernel lacks AF_PROBE (modprobe nothing) inside the VM") {
+		t.Error("the skip did not become a failure")
 	}
 }
 

@@ -1,0 +1,107 @@
+package runner
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/anysock/anysock/internal/leakcheck"
+	"github.com/anysock/anysock/internal/vmtest/proto"
+)
+
+func TestMain(m *testing.M) { leakcheck.Main(m) }
+
+func TestExitCode(t *testing.T) {
+	for _, tc := range []struct {
+		r    Result
+		want int
+	}{
+		{Result{Outcome: Passed}, 0},
+		{Result{Outcome: TestsFailed, Status: proto.Status{Exit: 2}}, 2},
+		{Result{Outcome: HarnessFailed}, proto.ExitHarness},
+		{Result{Outcome: Panicked}, proto.ExitPanic},
+		{Result{Outcome: TimedOut}, proto.ExitTimeout},
+	} {
+		if got := tc.r.ExitCode(); got != tc.want {
+			t.Errorf("%v: ExitCode() = %d, want %d", tc.r.Outcome, got, tc.want)
+		}
+	}
+}
+
+func TestReport(t *testing.T) {
+	var b bytes.Buffer
+	r := &Result{Outcome: Panicked, Err: errors.New("the guest kernel panicked"), Console: []string{"one", "Kernel panic - not syncing: x"}}
+	r.Report(&b)
+	want := "vmtest: guest panicked: the guest kernel panicked\nvmtest: last 2 lines of the guest console:\nvmtest: | one\nvmtest: | Kernel panic - not syncing: x\n"
+	if b.String() != want {
+		t.Errorf("Report:\n%s\nwant:\n%s", b.String(), want)
+	}
+	b.Reset()
+	(&Result{Outcome: TestsFailed}).Report(&b)
+	if b.Len() != 0 {
+		t.Errorf("a test failure is reported by the tests, not the harness: %q", b.String())
+	}
+}
+
+func TestLineTail(t *testing.T) {
+	var echo bytes.Buffer
+	lt := &lineTail{max: 3, echo: &echo}
+	in := "a\r\nb\n[ 1.0] alg: ecdh-nist-p256: test failed on vector 2, err=-14\nc\nd"
+	lt.consume(strings.NewReader(in))
+	if got := strings.Join(lt.lines(), "|"); got != "[ 1.0] alg: ecdh-nist-p256: test failed on vector 2, err=-14|c|d" {
+		t.Errorf("lines = %q", got)
+	}
+	if lt.panicked() {
+		t.Error("panic seen in a console without one")
+	}
+	if echo.String() != in {
+		t.Errorf("echo = %q", echo.String())
+	}
+	lt.consume(strings.NewReader("[ 2.0] Kernel panic - not syncing: sysrq triggered crash\n"))
+	if !lt.panicked() {
+		t.Error("panic not seen")
+	}
+}
+
+func TestCheckStatic(t *testing.T) {
+	// /bin/sh is dynamically linked on every Debian system.
+	if err := checkStatic("/bin/sh"); err == nil || !strings.Contains(err.Error(), "CGO_ENABLED=0") {
+		t.Errorf("checkStatic(/bin/sh) = %v, want a dynamic-linking error", err)
+	}
+	if err := checkStatic("/nonexistent"); err == nil {
+		t.Error("checkStatic of a missing file succeeded")
+	}
+}
+
+func TestCacheDir(t *testing.T) {
+	t.Setenv(CacheEnv, "")
+	dir := t.TempDir()
+	sub := filepath.Join(dir, "a", "b")
+	if err := os.MkdirAll(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module x\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got, err := CacheDir(sub)
+	if err != nil || got != filepath.Join(dir, ".cache", "vmtest") {
+		t.Errorf("CacheDir = %q, %v", got, err)
+	}
+	t.Setenv(CacheEnv, "/some/where")
+	if got, _ := CacheDir(sub); got != "/some/where" {
+		t.Errorf("CacheDir with %s = %q", CacheEnv, got)
+	}
+	if _, _, err := FindKernel(dir); err == nil || !strings.Contains(err.Error(), "make deps") {
+		t.Errorf("FindKernel in an empty cache: %v", err)
+	}
+}
+
+func TestRunWithoutQEMU(t *testing.T) {
+	res := Run(t.Context(), Config{QEMU: "/nonexistent/qemu"}, proto.Job{})
+	if res.Outcome != HarnessFailed || res.ExitCode() != proto.ExitHarness || !strings.Contains(res.Err.Error(), "qemu-system-x86") {
+		t.Errorf("Run without QEMU: %v, %v", res.Outcome, res.Err)
+	}
+}
