@@ -134,6 +134,8 @@ func udpPair(t *testing.T, network, addr string) (*net.UDPConn, *net.UDPConn) {
 	return s, r
 }
 
+type cmsgKind struct{ level, typ int }
+
 func TestTimestampsAndPktInfoOverUDP(t *testing.T) {
 	lo, err := net.InterfaceByName("lo")
 	if err != nil {
@@ -142,80 +144,97 @@ func TestTimestampsAndPktInfoOverUDP(t *testing.T) {
 	for _, tc := range []struct {
 		network, addr string
 		opts          func(rc syscall.RawConn) error
-		check         func(t *testing.T, d *control.Decoder, seen map[string]bool)
+		want          []cmsgKind
 	}{
 		{"udp4", "127.0.0.1:0", func(rc syscall.RawConn) error {
 			return errors.Join(control.Set(rc, control.SOTimestamp, true), control.Set(rc, control.IPPktInfo, true), control.Set(rc, control.IPRecvTTL, true))
-		}, nil},
+		}, []cmsgKind{{unix.SOL_SOCKET, unix.SCM_TIMESTAMP}, {unix.SOL_IP, unix.IP_PKTINFO}, {unix.SOL_IP, unix.IP_TTL}}},
 		{"udp4", "127.0.0.1:0", func(rc syscall.RawConn) error {
 			return control.Set(rc, control.SOTimestampNS, true)
-		}, nil},
+		}, []cmsgKind{{unix.SOL_SOCKET, unix.SCM_TIMESTAMPNS}}},
 		{"udp4", "127.0.0.1:0", func(rc syscall.RawConn) error {
 			return control.Set(rc, control.SOTimestamping, unix.SOF_TIMESTAMPING_RX_SOFTWARE|unix.SOF_TIMESTAMPING_SOFTWARE)
-		}, nil},
+		}, []cmsgKind{{unix.SOL_SOCKET, unix.SCM_TIMESTAMPING}}},
 		{"udp6", "[::1]:0", func(rc syscall.RawConn) error {
 			return control.Set(rc, control.IPv6RecvPktInfo, true)
-		}, nil},
+		}, []cmsgKind{{unix.SOL_IPV6, unix.IPV6_PKTINFO}}},
 	} {
 		s, r := udpPair(t, tc.network, tc.addr)
 		if err := tc.opts(rawConn(t, r)); err != nil {
 			t.Fatal(err)
 		}
-		before := time.Now()
 		// Send with an explicit source via IP_PKTINFO / IPV6_PKTINFO.
 		var e control.Encoder
-		e.PktInfo(control.PktInfo{Addr: s.LocalAddr().(*net.UDPAddr).AddrPort().Addr()})
 		if tc.network == "udp4" {
-			e.Reset(nil)
 			e.PktInfo(control.PktInfo{Local: netip.MustParseAddr("127.0.0.1")})
+		} else {
+			e.PktInfo(control.PktInfo{Addr: netip.MustParseAddr("::1")})
 		}
 		oob, err := e.Encode()
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := s.WriteMsgUDP([]byte("hi"), oob, nil); err != nil {
-			t.Fatalf("%s: WriteMsgUDP with pktinfo: %v", tc.network, err)
-		}
-		rb := make([]byte, 256)
-		_, oobn, _, _, err := r.ReadMsgUDP(make([]byte, 8), rb)
-		if err != nil {
-			t.Fatal(err)
-		}
-		after := time.Now()
-		d := control.NewDecoder(rb[:oobn])
-		n := 0
-		for d.Next() {
-			n++
-			switch {
-			case d.Level() == unix.SOL_SOCKET && (d.Type() == unix.SCM_TIMESTAMP || d.Type() == unix.SCM_TIMESTAMPNS):
-				if ts := d.Timestamp(); ts.Before(before.Add(-time.Second)) || ts.After(after.Add(time.Second)) {
-					t.Errorf("timestamp %v not near %v", ts, before)
-				}
-			case d.Level() == unix.SOL_SOCKET && d.Type() == unix.SCM_TIMESTAMPING:
-				ts := d.Timestamping()
-				if ts.Software.Before(before.Add(-time.Second)) || ts.Software.After(after.Add(time.Second)) || !ts.Hardware.IsZero() {
-					t.Errorf("timestamping %+v not near %v", ts, before)
-				}
-			case d.Level() == unix.SOL_IP && d.Type() == unix.IP_PKTINFO:
-				p := d.PktInfo()
-				if p.IfIndex != lo.Index || p.Addr != netip.MustParseAddr("127.0.0.1") || p.Local != netip.MustParseAddr("127.0.0.1") {
-					t.Errorf("pktinfo %+v", p)
-				}
-			case d.Level() == unix.SOL_IPV6 && d.Type() == unix.IPV6_PKTINFO:
-				p := d.PktInfo()
-				if p.IfIndex != lo.Index || p.Addr != netip.MustParseAddr("::1") {
-					t.Errorf("pktinfo6 %+v", p)
-				}
-			case d.Level() == unix.SOL_IP && d.Type() == unix.IP_TTL:
-				if ttl := d.Int(); ttl != 64 {
-					t.Errorf("ttl %d", ttl)
-				}
-			default:
-				t.Errorf("unexpected message %d/%d", d.Level(), d.Type())
+		// The kernel turns timestamping on asynchronously (a static key
+		// flipped from a work queue), so the first datagrams after setting
+		// the option may come without a timestamp: retry a few times.
+		var seen map[cmsgKind]bool
+		for try := 0; try < 50; try++ {
+			before := time.Now()
+			if _, _, err := s.WriteMsgUDP([]byte("hi"), oob, nil); err != nil {
+				t.Fatalf("%s: WriteMsgUDP with pktinfo: %v", tc.network, err)
 			}
+			rb := make([]byte, 256)
+			_, oobn, _, _, err := r.ReadMsgUDP(make([]byte, 8), rb)
+			if err != nil {
+				t.Fatal(err)
+			}
+			after := time.Now()
+			near := func(ts time.Time) bool {
+				return !ts.Before(before.Add(-time.Second)) && !ts.After(after.Add(time.Second))
+			}
+			seen = map[cmsgKind]bool{}
+			d := control.NewDecoder(rb[:oobn])
+			for d.Next() {
+				seen[cmsgKind{d.Level(), d.Type()}] = true
+				switch {
+				case d.Level() == unix.SOL_SOCKET && (d.Type() == unix.SCM_TIMESTAMP || d.Type() == unix.SCM_TIMESTAMPNS):
+					if ts := d.Timestamp(); !near(ts) {
+						t.Errorf("timestamp %v not near %v", ts, before)
+					}
+				case d.Level() == unix.SOL_SOCKET && d.Type() == unix.SCM_TIMESTAMPING:
+					if ts := d.Timestamping(); !near(ts.Software) || !ts.Hardware.IsZero() {
+						t.Errorf("timestamping %+v not near %v", ts, before)
+					}
+				case d.Level() == unix.SOL_IP && d.Type() == unix.IP_PKTINFO:
+					p := d.PktInfo()
+					if p.IfIndex != lo.Index || p.Addr != netip.MustParseAddr("127.0.0.1") || p.Local != netip.MustParseAddr("127.0.0.1") {
+						t.Errorf("pktinfo %+v", p)
+					}
+				case d.Level() == unix.SOL_IPV6 && d.Type() == unix.IPV6_PKTINFO:
+					p := d.PktInfo()
+					if p.IfIndex != lo.Index || p.Addr != netip.MustParseAddr("::1") {
+						t.Errorf("pktinfo6 %+v", p)
+					}
+				case d.Level() == unix.SOL_IP && d.Type() == unix.IP_TTL:
+					if ttl := d.Int(); ttl != 64 {
+						t.Errorf("ttl %d", ttl)
+					}
+				default:
+					t.Errorf("unexpected message %d/%d", d.Level(), d.Type())
+				}
+			}
+			if err := d.Err(); err != nil {
+				t.Fatal(err)
+			}
+			if len(seen) == len(tc.want) {
+				break
+			}
+			time.Sleep(10 * time.Millisecond)
 		}
-		if err := d.Err(); err != nil || n == 0 {
-			t.Errorf("%s: %d messages, err %v", tc.network, n, err)
+		for _, k := range tc.want {
+			if !seen[k] {
+				t.Errorf("%s: no message %d/%d received (got %v)", tc.network, k.level, k.typ, seen)
+			}
 		}
 	}
 }
