@@ -822,8 +822,13 @@ const (
 )
 
 // fillAddrs records the local address and, with peer, the peer address.
+// Some protocols have no addresses at all (CAN BCM answers getsockname with
+// EOPNOTSUPP): their addresses stay nil.
 func (s *sock) fillAddrs(peer bool) error {
 	la, err := s.sockname(unix.SYS_GETSOCKNAME)
+	if errors.Is(err, unix.EOPNOTSUPP) {
+		return nil
+	}
 	if err != nil {
 		return err
 	}
