@@ -489,6 +489,11 @@ func (r *Resolver) dnsByName(ctx context.Context, host string, h Hints) ([]hostA
 			network = "ip"
 		}
 	}
+	if err := ctx.Err(); err != nil {
+		// net.Resolver may still answer with a done context (its select
+		// can pick the result); make the outcome deterministic.
+		return nil, "", EAI_AGAIN, err
+	}
 	ips, err := r.dns().LookupNetIP(ctx, network, host)
 	var out []hostAddr
 	for _, ip := range ips {

@@ -77,6 +77,9 @@ func (r *Resolver) nameOf(ctx context.Context, a netip.Addr) (names []string, co
 	if e, ok := r.hostsByAddr(a); ok {
 		return e.Names, 0, nil
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, TRY_AGAIN, err
+	}
 	ptrs, err := r.dns().LookupAddr(ctx, a.String())
 	if len(ptrs) > 0 {
 		// glibc (2.36 and later) uses the first PTR record only.
@@ -257,6 +260,9 @@ func (r *Resolver) GetHostByNameEx(ctx context.Context, name string) (hostname s
 	}
 	if hostname != "" {
 		return hostname, aliases, addrs, nil
+	}
+	if err := ctx.Err(); err != nil {
+		return "", nil, nil, &HostError{Func: "gethostbyname_ex", Name: name, Code: TRY_AGAIN, Err: err}
 	}
 	ips, err := r.dns().LookupNetIP(ctx, "ip4", name)
 	if err != nil || len(ips) == 0 {
