@@ -38,9 +38,9 @@
 // # Contexts
 //
 // The Context variants cost no goroutine per call. A context is registered
-// with context.AfterFunc, and the registration is kept for as long as the
-// same context is passed again, so a loop reading with one context
-// allocates nothing per call. When the context is done, the socket's
+// with context.AfterFunc; from its second consecutive use the registration is
+// kept for as long as the same context is passed again, so a loop reading
+// with one context allocates nothing per call. When the context is done, the socket's
 // deadline is moved into the past to wake the poller and is restored once
 // the cancelled call has returned; the connection stays usable.
 package anysock

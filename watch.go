@@ -11,9 +11,10 @@ import (
 //
 // mdlayher/socket starts a goroutine for every call made with a cancellable
 // context; the runtime's own net.Conn has no contexts at all. Here a context
-// is registered with context.AfterFunc. The registration is cached: while
-// callers keep passing the same context (the usual read loop), no further
-// registration, allocation or goroutine is needed. When a registered context
+// is registered with context.AfterFunc; once a context is used for two calls
+// in a row its registration is cached, so while callers keep passing the same
+// context (the usual read loop) no registration, allocation or goroutine is
+// needed per call. When a registered context
 // is done while a call using it is in flight, the direction's deadline is
 // forced into the past, which wakes every call parked in the poller. Calls
 // whose own context is not done and whose own deadline has not passed see
@@ -33,6 +34,7 @@ type watcher struct {
 
 	cached     context.Context // context registered for reuse
 	cachedStop func() bool
+	last       context.Context // context of the latest call, if not cached
 }
 
 func (w *watcher) init(set func(time.Time) error) {
@@ -58,27 +60,32 @@ func (w *watcher) setDeadline(t time.Time) error {
 }
 
 // begin registers ctx for a call. ctx.Done() must not be nil. It returns a
-// per-call stop function when the cached registration could not be used, and
+// per-call stop function when the cached registration is not used, and
 // ctx.Err() if ctx is already done (in which case the call must not run and
 // end must not be called).
+//
+// A context seen for the first time is registered for this call only and
+// unregistered by end, so that a context made for one call and cancelled
+// right after it costs no goroutine (context.AfterFunc runs its function in
+// a new goroutine when the context is done). A context used for the second
+// call in a row is registered for reuse: a read loop pays nothing per call.
 func (w *watcher) begin(ctx context.Context) (stop func() bool, err error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	w.mu.Lock()
 	w.active = append(w.active, ctx)
-	if ctx != w.cached {
-		if w.cached == nil || !w.inUse(w.cached) {
-			if w.cachedStop != nil {
-				w.cachedStop()
-			}
-			w.cached = ctx
-			w.cachedStop = context.AfterFunc(ctx, w.fire)
-		} else {
-			// Another call in flight uses the cached context: register
-			// this one on its own for the duration of the call.
-			stop = context.AfterFunc(ctx, w.fire)
+	switch {
+	case ctx == w.cached:
+	case ctx == w.last && (w.cached == nil || !w.inUse(w.cached)):
+		if w.cachedStop != nil {
+			w.cachedStop()
 		}
+		w.cached = ctx
+		w.cachedStop = context.AfterFunc(ctx, w.fire)
+		w.last = nil
+	default:
+		stop = context.AfterFunc(ctx, w.fire)
 	}
 	w.mu.Unlock()
 	return stop, nil
@@ -108,6 +115,9 @@ func (w *watcher) end(ctx context.Context, stop func() bool) {
 			w.active = w.active[:last]
 			break
 		}
+	}
+	if ctx != w.cached {
+		w.last = ctx
 	}
 	if w.forced && !w.anyDone() {
 		w.forced = false
@@ -165,5 +175,6 @@ func (w *watcher) close() {
 		w.cachedStop = nil
 	}
 	w.cached = nil
+	w.last = nil
 	w.mu.Unlock()
 }

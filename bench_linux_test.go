@@ -1,0 +1,282 @@
+package anysock_test
+
+import (
+	"context"
+	"net"
+	"os"
+	"testing"
+
+	"github.com/anysock/anysock"
+	"github.com/anysock/anysock/families/unix"
+	"github.com/mdlayher/socket"
+	xunix "golang.org/x/sys/unix"
+)
+
+// Benchmarks compare anysock with what a user would pick instead, on the same
+// 64-byte SOCK_SEQPACKET socketpair: the standard library's net.UnixConn,
+// mdlayher/socket.Conn and raw x/sys system calls. See BENCHMARKS.md.
+
+const benchSize = 64
+
+func seqpacketFDs(b *testing.B, typ int) [2]int {
+	fds, err := xunix.Socketpair(xunix.AF_UNIX, typ|xunix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return fds
+}
+
+func stdlibPair(b *testing.B) (*net.UnixConn, *net.UnixConn) {
+	fds := seqpacketFDs(b, xunix.SOCK_SEQPACKET)
+	var cs [2]*net.UnixConn
+	for i, fd := range fds {
+		f := os.NewFile(uintptr(fd), "pair")
+		c, err := net.FileConn(f)
+		f.Close()
+		if err != nil {
+			b.Fatal(err)
+		}
+		cs[i] = c.(*net.UnixConn)
+	}
+	return cs[0], cs[1]
+}
+
+func mdlayherPair(b *testing.B) (*socket.Conn, *socket.Conn) {
+	fds := seqpacketFDs(b, xunix.SOCK_SEQPACKET)
+	var cs [2]*socket.Conn
+	for i, fd := range fds {
+		c, err := socket.New(fd, "unixpacket")
+		if err != nil {
+			b.Fatal(err)
+		}
+		cs[i] = c
+	}
+	return cs[0], cs[1]
+}
+
+func anysockPair(b *testing.B, network string) (*anysock.Conn, *anysock.Conn) {
+	x, y, err := unix.Pair(network)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return x, y
+}
+
+func BenchmarkReadWrite(b *testing.B) {
+	wbuf, rbuf := make([]byte, benchSize), make([]byte, benchSize)
+	b.Run("stdlib", func(b *testing.B) {
+		x, y := stdlibPair(b)
+		defer x.Close()
+		defer y.Close()
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := x.Write(wbuf); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := y.Read(rbuf); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("mdlayher-socket", func(b *testing.B) {
+		x, y := mdlayherPair(b)
+		defer x.Close()
+		defer y.Close()
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := x.Write(wbuf); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := y.Read(rbuf); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("raw-syscalls", func(b *testing.B) {
+		fds := seqpacketFDs(b, xunix.SOCK_SEQPACKET)
+		defer xunix.Close(fds[0])
+		defer xunix.Close(fds[1])
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := xunix.Write(fds[0], wbuf); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := xunix.Read(fds[1], rbuf); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("anysock", func(b *testing.B) {
+		x, y := anysockPair(b, "unixpacket")
+		defer x.Close()
+		defer y.Close()
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := x.Write(wbuf); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := y.Read(rbuf); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkReadWriteContext uses one cancellable context for every call, as
+// a read loop does.
+func BenchmarkReadWriteContext(b *testing.B) {
+	wbuf, rbuf := make([]byte, benchSize), make([]byte, benchSize)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	b.Run("mdlayher-socket", func(b *testing.B) {
+		x, y := mdlayherPair(b)
+		defer x.Close()
+		defer y.Close()
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := x.WriteContext(ctx, wbuf); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := y.ReadContext(ctx, rbuf); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("anysock", func(b *testing.B) {
+		x, y := anysockPair(b, "unixpacket")
+		defer x.Close()
+		defer y.Close()
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := x.WriteContext(ctx, wbuf); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := y.ReadContext(ctx, rbuf); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	// A new context per call pays for one context.AfterFunc registration
+	// per call (still no goroutine).
+	b.Run("anysock-fresh-ctx", func(b *testing.B) {
+		x, y := anysockPair(b, "unixpacket")
+		defer x.Close()
+		defer y.Close()
+		b.ReportAllocs()
+		for b.Loop() {
+			c, cancel := context.WithCancel(ctx)
+			if _, err := x.WriteContext(c, wbuf); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := y.ReadContext(c, rbuf); err != nil {
+				b.Fatal(err)
+			}
+			cancel()
+		}
+	})
+}
+
+// BenchmarkReadMsg reads a datagram and its SCM_CREDENTIALS control message.
+func BenchmarkReadMsg(b *testing.B) {
+	wbuf, rbuf := make([]byte, benchSize), make([]byte, benchSize)
+	oob := make([]byte, xunix.CmsgSpace(xunix.SizeofUcred))
+	passcred := func(fd int) { xunix.SetsockoptInt(fd, xunix.SOL_SOCKET, xunix.SO_PASSCRED, 1) }
+	b.Run("stdlib", func(b *testing.B) {
+		x, y := stdlibPair(b)
+		defer x.Close()
+		defer y.Close()
+		rc, _ := y.SyscallConn()
+		rc.Control(func(fd uintptr) { passcred(int(fd)) })
+		b.ReportAllocs()
+		for b.Loop() {
+			x.Write(wbuf)
+			if _, oobn, _, _, err := y.ReadMsgUnix(rbuf, oob); err != nil || oobn == 0 {
+				b.Fatal(err, oobn)
+			}
+		}
+	})
+	b.Run("mdlayher-socket", func(b *testing.B) {
+		x, y := mdlayherPair(b)
+		defer x.Close()
+		defer y.Close()
+		rc, _ := y.SyscallConn()
+		rc.Control(func(fd uintptr) { passcred(int(fd)) })
+		ctx := context.Background()
+		b.ReportAllocs()
+		for b.Loop() {
+			x.Write(wbuf)
+			if _, oobn, _, _, err := y.Recvmsg(ctx, rbuf, oob, 0); err != nil || oobn == 0 {
+				b.Fatal(err, oobn)
+			}
+		}
+	})
+	b.Run("anysock", func(b *testing.B) {
+		x, y := anysockPair(b, "unixpacket")
+		defer x.Close()
+		defer y.Close()
+		rc, _ := y.SyscallConn()
+		rc.Control(func(fd uintptr) { passcred(int(fd)) })
+		b.ReportAllocs()
+		for b.Loop() {
+			x.Write(wbuf)
+			if _, oobn, _, err := y.ReadMsg(rbuf, oob); err != nil || oobn == 0 {
+				b.Fatal(err, oobn)
+			}
+		}
+	})
+}
+
+// BenchmarkReadBatch reads 64 datagrams of 64 bytes per iteration, with one
+// recvmmsg call or with 64 reads; the writes are not timed.
+func BenchmarkReadBatch(b *testing.B) {
+	const batch = 64
+	out := make([]anysock.Message, batch)
+	for i := range out {
+		out[i].Buffers = [][]byte{make([]byte, benchSize)}
+	}
+	in := make([]anysock.Message, batch)
+	for i := range in {
+		in[i].Buffers = [][]byte{make([]byte, benchSize)}
+	}
+	rbuf := make([]byte, benchSize)
+	b.Run("single-reads", func(b *testing.B) {
+		x, y := anysockPair(b, "unixgram")
+		defer x.Close()
+		defer y.Close()
+		b.ReportAllocs()
+		for b.Loop() {
+			b.StopTimer()
+			if _, err := x.WriteBatch(out, 0); err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+			for i := 0; i < batch; i++ {
+				if _, err := y.Read(rbuf); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		b.ReportMetric(float64(b.N*batch)/b.Elapsed().Seconds(), "datagrams/s")
+	})
+	b.Run("ReadBatch", func(b *testing.B) {
+		x, y := anysockPair(b, "unixgram")
+		defer x.Close()
+		defer y.Close()
+		b.ReportAllocs()
+		for b.Loop() {
+			b.StopTimer()
+			if _, err := x.WriteBatch(out, 0); err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+			for got := 0; got < batch; {
+				n, err := y.ReadBatch(in[got:], 0)
+				if err != nil {
+					b.Fatal(err)
+				}
+				got += n
+			}
+		}
+		b.ReportMetric(float64(b.N*batch)/b.Elapsed().Seconds(), "datagrams/s")
+	})
+}
