@@ -164,6 +164,8 @@ func (r *Resolver) servTuples(service string, h Hints) ([]servTuple, EAI) {
 			return nil, EAI_NONAME
 		}
 		if !numeric || n < 0 {
+			// An unreadable services file finds nothing: EAI_SERVICE, as
+			// glibc's failed getservbyname_r.
 			svcs, _ := r.services()
 			lookup := func(t *typeproto) (servTuple, bool) {
 				for _, s := range svcs {
@@ -242,9 +244,6 @@ func (r *Resolver) GetAddrInfo(ctx context.Context, host, service string, h Hint
 	}
 	if h.Flags&^aiMask != 0 {
 		return fail(EAI_BADFLAGS, nil)
-	}
-	if host == "" && service == "" {
-		return fail(EAI_NONAME, nil)
 	}
 	if h.Flags&AI_CANONNAME != 0 && host == "" {
 		return fail(EAI_BADFLAGS, nil)
