@@ -374,3 +374,24 @@ func TestFuncContextAndErrors(t *testing.T) {
 		t.Errorf("dial with a failing hook: %v (later hook ran: %v)", err, ran)
 	}
 }
+
+func BenchmarkGetSetInt(b *testing.B) {
+	c, err := net.ListenPacket("udp4", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	rc, err := c.(*net.UDPConn).SyscallConn()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := control.Set(rc, control.IPTTL, 9); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := control.Get(rc, control.IPTTL); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
