@@ -551,7 +551,8 @@ func ParseFrame(s string) (Frame, error) {
 
 // ParseFDFrame parses a frame in cansend's syntax: a classic frame as
 // ParseFrame does, or a CAN FD frame "<id>##<flags><data>" where flags is
-// one hex digit (1 BRS, 2 ESI) and data up to 64 bytes in hex. The length
+// one hex digit (1 BRS, 2 ESI; 4, CANFD_FDF, is accepted and implied, as
+// candump of can-utils 2020.11 prints it) and data up to 64 bytes in hex. The length
 // of an FD payload must be one a DLC expresses (0-8, 12, 16, ..., 64).
 func ParseFDFrame(s string) (FDFrame, error) {
 	var f FDFrame
@@ -577,8 +578,8 @@ func ParseFDFrame(s string) (FDFrame, error) {
 		return f, frameErr("parse", "%q: want <id>##<flags digit><data>", s)
 	}
 	fl, err := strconv.ParseUint(rest[:1], 16, 4)
-	if err != nil || fl > 3 {
-		return f, frameErr("parse", "%q: flags digit must be 0-3 (1 BRS, 2 ESI)", s)
+	if err != nil || fl > 7 {
+		return f, frameErr("parse", "%q: flags digit must be 0-7 (1 BRS, 2 ESI, 4 FDF, which is implied)", s)
 	}
 	if fl&fdBRS != 0 {
 		f.Flags |= BRS
