@@ -19,6 +19,10 @@ var malformed = map[string][]string{
 	"netlink":       {"", "nosuchproto", "route:", "route:0", "route:nogroup", "route:1,,2", "99999", "-1", "route:1:2"},
 	"packet":        {"", "/0x0800", "nosuchif0/ip", "lo/0x10000", "lo/notatype", "lo/ip/zz:zz", "lo/ip/00:11:22:33:44:55:66:77:88", "a/b/c/d", "99999999999"},
 	"packet-cooked": {"", "lo/ipx", "lo/ip/not-a-mac"},
+	"can":           {"#x", "vcan0:1", "has space"},
+	"can-bcm":       {"#-1", "a/b"},
+	"can-isotp":     {"", "vcan0", "vcan0:7E0", "vcan0:7E0:ZZZ", "vcan0:1234:7E8", "vcan0:7E0:7E8:9"},
+	"can-j1939":     {"vcan0:GG", "vcan0:80,ZZZZZZ", "vcan0:1FF", "vcan0:80,12300,1,2"},
 }
 
 func TestMalformedAddresses(t *testing.T) {

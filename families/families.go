@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/anysock/anysock"
+	"github.com/anysock/anysock/families/can"
 	"github.com/anysock/anysock/families/netlink"
 	"github.com/anysock/anysock/families/packet"
 	"github.com/anysock/anysock/families/unix"
@@ -24,9 +25,11 @@ type Network struct {
 	// Example is a valid address.
 	Example string
 
-	dial         func(ctx context.Context, address string) (*anysock.Conn, error)
-	listen       func(ctx context.Context, address string) (*anysock.Listener, error)
-	listenPacket func(ctx context.Context, address string) (*anysock.PacketConn, error)
+	// The constructors return anysock's types or family types embedding
+	// them. They must return a nil interface, not a typed nil, on error.
+	dial         func(ctx context.Context, address string) (net.Conn, error)
+	listen       func(ctx context.Context, address string) (net.Listener, error)
+	listenPacket func(ctx context.Context, address string) (net.PacketConn, error)
 	parse        func(address string) (net.Addr, error)
 }
 
@@ -47,28 +50,28 @@ func networks() []Network {
 			parse: func(a string) (net.Addr, error) { return unix.ParseAddr(name, a) },
 		}
 		if name == "unixgram" {
-			n.listenPacket = func(ctx context.Context, a string) (*anysock.PacketConn, error) {
+			n.listenPacket = func(ctx context.Context, a string) (net.PacketConn, error) {
 				la, err := unix.ParseAddr(name, a)
 				if err != nil {
 					return nil, err
 				}
-				return unix.ListenPacket(ctx, name, la, nil)
+				return packetConn(unix.ListenPacket(ctx, name, la, nil))
 			}
 		} else {
-			n.listen = func(ctx context.Context, a string) (*anysock.Listener, error) {
+			n.listen = func(ctx context.Context, a string) (net.Listener, error) {
 				la, err := unix.ParseAddr(name, a)
 				if err != nil {
 					return nil, err
 				}
-				return unix.Listen(ctx, name, la, nil)
+				return listener(unix.Listen(ctx, name, la, nil))
 			}
 		}
-		n.dial = func(ctx context.Context, a string) (*anysock.Conn, error) {
+		n.dial = func(ctx context.Context, a string) (net.Conn, error) {
 			ra, err := unix.ParseAddr(name, a)
 			if err != nil {
 				return nil, err
 			}
-			return unix.Dial(ctx, name, nil, ra, nil)
+			return conn(unix.Dial(ctx, name, nil, ra, nil))
 		}
 		nets = append(nets, n)
 	}
@@ -77,14 +80,14 @@ func networks() []Network {
 		Syntax:  netlink.ListenSyntax + strings.Join(netlink.ProtocolNames(), ", ") + ` (peer addresses for WriteTo: ` + netlink.AddrSyntax + `)`,
 		Example: "route",
 		parse:   func(a string) (net.Addr, error) { return netlink.ParseAddr(a) },
-		listenPacket: func(ctx context.Context, a string) (*anysock.PacketConn, error) {
+		listenPacket: func(ctx context.Context, a string) (net.PacketConn, error) {
 			proto, groups, err := netlink.ParseListenAddr(a)
 			if err != nil {
 				return nil, err
 			}
-			return netlink.ListenPacket(ctx, proto, 0, groups, nil)
+			return packetConn(netlink.ListenPacket(ctx, proto, 0, groups, nil))
 		},
-		dial: func(ctx context.Context, a string) (*anysock.Conn, error) {
+		dial: func(ctx context.Context, a string) (net.Conn, error) {
 			proto, groups, err := netlink.ParseListenAddr(a)
 			if err != nil {
 				return nil, err
@@ -96,7 +99,7 @@ func networks() []Network {
 				}
 				mask |= 1 << (g - 1)
 			}
-			return netlink.Proto(proto).Dial(ctx, &netlink.Addr{Groups: mask}, &netlink.Addr{}, nil)
+			return conn(netlink.Proto(proto).Dial(ctx, &netlink.Addr{Groups: mask}, &netlink.Addr{}, nil))
 		},
 	})
 	for _, name := range []string{packet.Raw, packet.Cooked} {
@@ -105,14 +108,14 @@ func networks() []Network {
 		nets = append(nets, Network{
 			Name: name, Family: "AF_PACKET", Syntax: packet.Syntax, Example: "lo/0x88b5",
 			parse: func(a string) (net.Addr, error) { return parse(a) },
-			listenPacket: func(ctx context.Context, a string) (*anysock.PacketConn, error) {
+			listenPacket: func(ctx context.Context, a string) (net.PacketConn, error) {
 				la, err := parse(a)
 				if err != nil {
 					return nil, err
 				}
-				return packet.ListenPacket(ctx, la, nil)
+				return packetConn(packet.ListenPacket(ctx, la, nil))
 			},
-			dial: func(ctx context.Context, a string) (*anysock.Conn, error) {
+			dial: func(ctx context.Context, a string) (net.Conn, error) {
 				la, err := parse(a)
 				if err != nil {
 					return nil, err
@@ -121,11 +124,90 @@ func networks() []Network {
 				if err != nil {
 					return nil, err
 				}
-				return p.Dial(ctx, la, nil, nil)
+				return conn(p.Dial(ctx, la, nil, nil))
 			},
 		})
 	}
-	return nets
+	return append(nets, canNetworks()...)
+}
+
+// canNetworks returns the SocketCAN networks: raw frames, the broadcast
+// manager, ISO-TP and J1939.
+func canNetworks() []Network {
+	parseIface := func(a string) (net.Addr, error) { return can.ParseAddr(a) }
+	return []Network{
+		{
+			Name: can.Network, Family: "AF_CAN", Syntax: can.AddrSyntax, Example: "vcan0",
+			parse: parseIface,
+			dial: func(ctx context.Context, a string) (net.Conn, error) {
+				if _, err := can.ParseAddr(a); err != nil {
+					return nil, err
+				}
+				return conn(can.Dial(ctx, a, nil))
+			},
+			listenPacket: func(ctx context.Context, a string) (net.PacketConn, error) {
+				if _, err := can.ParseAddr(a); err != nil {
+					return nil, err
+				}
+				return packetConn(can.ListenPacket(ctx, a, nil))
+			},
+		},
+		{
+			Name: "can-bcm", Family: "AF_CAN", Syntax: can.AddrSyntax, Example: "vcan0",
+			parse: parseIface,
+			dial: func(ctx context.Context, a string) (net.Conn, error) {
+				if _, err := can.ParseAddr(a); err != nil {
+					return nil, err
+				}
+				return conn(can.DialBCM(ctx, a, nil))
+			},
+		},
+		{
+			Name: "can-isotp", Family: "AF_CAN", Syntax: can.ISOTPSyntax, Example: "vcan0:7E0:7E8",
+			parse: func(a string) (net.Addr, error) { return can.ParseISOTPAddr(a) },
+			dial: func(ctx context.Context, a string) (net.Conn, error) {
+				addr, err := can.ParseISOTPAddr(a)
+				if err != nil {
+					return nil, err
+				}
+				return conn(can.DialISOTP(ctx, addr, nil))
+			},
+		},
+		{
+			Name: "can-j1939", Family: "AF_CAN", Syntax: can.J1939Syntax, Example: "vcan0:80",
+			parse: func(a string) (net.Addr, error) { return can.ParseJ1939Addr(a) },
+			listenPacket: func(ctx context.Context, a string) (net.PacketConn, error) {
+				addr, err := can.ParseJ1939Addr(a)
+				if err != nil {
+					return nil, err
+				}
+				return packetConn(can.ListenJ1939(ctx, addr, nil))
+			},
+		},
+	}
+}
+
+// conn, listener and packetConn turn a constructor's (typed pointer, error)
+// into an interface value that is nil on error.
+func conn[T net.Conn](c T, err error) (net.Conn, error) {
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func listener[T net.Listener](l T, err error) (net.Listener, error) {
+	if err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+func packetConn[T net.PacketConn](c T, err error) (net.PacketConn, error) {
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
 // Networks returns the networks the dispatcher knows, sorted by name.
