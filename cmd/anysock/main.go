@@ -1,9 +1,3 @@
-// Command anysock inspects and uses every Linux socket family from the shell.
-//
-//	anysock probe [-json]                 which families this kernel supports
-//	anysock cat [-l] NETWORK ADDRESS      join stdin/stdout to a socket (socat-like)
-//
-// Run "anysock help" for the full list.
 package main
 
 import (
