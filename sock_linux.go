@@ -30,6 +30,10 @@ type sock struct {
 	rc     syscall.RawConn
 	stream bool // SOCK_STREAM: io.EOF on zero reads, partial writes
 	eof    bool // a zero-length read means EOF (stream, seqpacket)
+	// fullLen: recvfrom(2) with MSG_TRUNC returns the datagram's full
+	// length for this family, so Read can detect truncation without
+	// recvmsg(2)'s msghdr round trip.
+	fullLen bool
 	closed atomic.Bool
 
 	laddr, raddr net.Addr
@@ -54,6 +58,11 @@ type ioState struct {
 	fn    func(fd uintptr) bool
 	name  [sockaddrSize]byte
 
+	// recvfrom(2) state for Read on datagram sockets.
+	rbuf *byte
+	rlen int
+	rfn  func(fd uintptr) bool
+
 	// Batch state for recvmmsg/sendmmsg, grown on demand.
 	mtrap  uintptr
 	mm     []mmsghdr
@@ -74,6 +83,22 @@ func (st *ioState) init(trap, mtrap uintptr) {
 	st.trap, st.mtrap = trap, mtrap
 	st.fn = st.do
 	st.mfn = st.doBatch
+	st.rfn = st.doRecvfrom
+}
+
+// doRecvfrom runs recvfrom(2) into st.rbuf without a source address.
+func (st *ioState) doRecvfrom(fd uintptr) bool {
+	for {
+		n, _, e := unix.Syscall6(unix.SYS_RECVFROM, fd, uintptr(unsafe.Pointer(st.rbuf)), uintptr(st.rlen), uintptr(st.flags), 0, 0)
+		switch e {
+		case unix.EINTR:
+			continue
+		case unix.EAGAIN:
+			return false
+		}
+		st.n, st.errno = int(n), e
+		return true
+	}
 }
 
 // do runs one recvmsg or sendmsg. It reports false (wait for readiness) on
@@ -181,6 +206,13 @@ func wrapSock(p Proto, c *socket.Conn) (*sock, error) {
 		rc:     rc,
 		stream: typ == unix.SOCK_STREAM,
 		eof:    typ == unix.SOCK_STREAM || typ == unix.SOCK_SEQPACKET,
+	}
+	switch p.Codec.Family() {
+	case unix.AF_UNIX, unix.AF_NETLINK, unix.AF_PACKET:
+		// unix_dgram_recvmsg, netlink_recvmsg and packet_recvmsg return
+		// the whole skb length when MSG_TRUNC is passed; CAN, TIPC and
+		// others return the copied length, so they use recvmsg.
+		s.fullLen = true
 	}
 	s.rd.init(c.SetReadDeadline)
 	s.wr.init(c.SetWriteDeadline)
@@ -414,11 +446,47 @@ func (s *sock) read(ctx context.Context, b []byte) (int, error) {
 		})
 		return n, err
 	}
-	n, _, _, _, err := s.readMsg(ctx, b, nil, 0, false)
+	var n int
+	var err error
+	if s.fullLen {
+		n, err = s.recvfrom(ctx, b)
+	} else {
+		n, _, _, _, err = s.readMsg(ctx, b, nil, 0, false)
+	}
 	if n == 0 && err == nil && s.eof {
 		return 0, errEOF
 	}
 	return n, err
+}
+
+// recvfrom reads one datagram with recvfrom(2) and MSG_TRUNC, reporting
+// ErrTruncated when it was longer than b.
+func (s *sock) recvfrom(ctx context.Context, b []byte) (int, error) {
+	st := &s.rio
+	var n int
+	err := s.run(ctx, &s.rd, func() error {
+		st.mu.Lock()
+		defer st.mu.Unlock()
+		st.rbuf, st.rlen, st.flags = bytePtr(b), len(b), unix.MSG_TRUNC
+		perr := s.rc.Read(st.rfn)
+		n = st.n
+		errno := st.errno
+		st.rbuf = nil
+		if perr != nil {
+			return perr
+		}
+		if errno != 0 {
+			return os.NewSyscallError("recvfrom", errno)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	if n > len(b) {
+		return len(b), ErrTruncated
+	}
+	return n, nil
 }
 
 // write writes to a connected socket.
