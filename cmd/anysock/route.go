@@ -364,7 +364,7 @@ func routeJSON(r *route.Route, names map[int]string) jsonRoute {
 		Gateway: addrString(r.Gateway), Dev: devName(names, r.OIF),
 		Table: r.Table.String(), Protocol: r.Protocol.String(), Scope: r.Scope.String(),
 		PrefSrc: addrString(r.PrefSrc), Metric: r.Priority, Flags: r.Flags.Names(),
-		Expires: r.Expires, Metrics: metricsMap(&r.Metrics),
+		Expires: r.Expires, Metrics: metricsMap(r.Metrics),
 	}
 	if r.Src.IsValid() && r.Src.Bits() > 0 {
 		j.From = dstText(r.Src)
@@ -415,7 +415,7 @@ func routeText(r *route.Route, names map[int]string) string {
 	if r.HasPref {
 		b.WriteString(" pref " + r.Pref.String())
 	}
-	if m := metricsMap(&r.Metrics); m != nil {
+	if m := metricsMap(r.Metrics); m != nil {
 		for _, k := range []string{"mtu", "advmss", "window", "hoplimit", "initcwnd", "initrwnd", "congctl"} {
 			if v, ok := m[k]; ok {
 				fmt.Fprintf(&b, " %s %v", k, v)

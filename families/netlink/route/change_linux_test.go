@@ -105,7 +105,7 @@ func TestChanges(t *testing.T) {
 
 	// Routes.
 	r := route.Route{Dst: netip.MustParsePrefix("10.30.0.0/16"), Gateway: netip.MustParseAddr("10.20.0.254"),
-		Table: 100, Priority: 7, Protocol: route.ProtocolStatic, Metrics: route.Metrics{MTU: 1400}}
+		Table: 100, Priority: 7, Protocol: route.ProtocolStatic, Metrics: &route.Metrics{MTU: 1400}}
 	if err := c.AddRoute(ctx, r); err != nil {
 		t.Fatal(err)
 	}

@@ -327,8 +327,12 @@ func ourRoutes(t testing.TB, routes []route.Route, names map[int]string) []strin
 			ir.Pref = r.Pref.String()
 		}
 		m := map[string]uint32{}
-		for k, v := range map[string]uint32{"mtu": r.Metrics.MTU, "advmss": r.Metrics.AdvMSS,
-			"initcwnd": r.Metrics.InitCWnd, "hoplimit": r.Metrics.HopLimit, "window": r.Metrics.Window} {
+		var rm route.Metrics
+		if r.Metrics != nil {
+			rm = *r.Metrics
+		}
+		for k, v := range map[string]uint32{"mtu": rm.MTU, "advmss": rm.AdvMSS,
+			"initcwnd": rm.InitCWnd, "hoplimit": rm.HopLimit, "window": rm.Window} {
 			if v != 0 {
 				m[k] = v
 			}

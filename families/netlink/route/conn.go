@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"errors"
+	"slices"
 	"sync"
 	"syscall"
 
@@ -16,6 +17,8 @@ type Conn struct {
 	mu       sync.Mutex
 	t        *transport
 	attempts int
+	raw      []byte // bodies of the replies of the dump in progress
+	ends     []int  // end offset in raw of each body
 }
 
 // Dial opens an rtnetlink session. ctx bounds the setup only.
@@ -45,8 +48,17 @@ type unmarshaler[T any] interface {
 	UnmarshalBinary([]byte) error
 }
 
+// maxKeptRaw is the largest raw dump buffer a Conn keeps for reuse.
+const maxKeptRaw = 4 << 20
+
 // dump runs a dump request and decodes every reply of type want into
 // objects appended to dst, retrying interrupted dumps.
+//
+// The replies' bodies are first copied into a reusable byte buffer, and
+// decoded only once the dump is complete: straight into a slice of the
+// exact size (one allocation, instead of a growing slice of large structs
+// copied again and again), and not at all for attempts that are
+// interrupted and retried.
 func dump[T any, PT unmarshaler[T]](ctx context.Context, c *Conn, op string, typ, want uint16, body []byte, dst []T) ([]T, error) {
 	if c == nil || c.t == nil {
 		return dst, syscall.EINVAL
@@ -54,25 +66,41 @@ func dump[T any, PT unmarshaler[T]](ctx context.Context, c *Conn, op string, typ
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	start := len(dst)
+	defer func() {
+		if cap(c.raw) > maxKeptRaw {
+			c.raw, c.ends = nil, nil
+		}
+	}()
 	for attempt := 1; ; attempt++ {
-		dst = dst[:start]
+		c.raw, c.ends = c.raw[:0], c.ends[:0]
 		intr, err := c.t.roundTrip(ctx, op, typ, netlink.Request|netlink.Dump, body, func(h netlink.Header, data []byte) error {
-			if uint16(h.Type) != want {
-				return nil
+			if uint16(h.Type) == want {
+				c.raw = append(c.raw, data...)
+				c.ends = append(c.ends, len(c.raw))
 			}
-			var zero T
-			dst = append(dst, zero)
-			return PT(&dst[len(dst)-1]).UnmarshalBinary(data)
+			return nil
 		})
 		if err != nil {
 			return dst[:start], err
 		}
-		if !intr {
-			return dst, nil
+		if intr && attempt < c.attempts {
+			continue
 		}
-		if attempt >= c.attempts {
+		dst = slices.Grow(dst, len(c.ends))
+		prev := 0
+		for _, e := range c.ends {
+			var zero T
+			dst = append(dst, zero)
+			if err := PT(&dst[len(dst)-1]).UnmarshalBinary(c.raw[prev:e]); err != nil {
+				clear(dst[start:])
+				return dst[:start], err
+			}
+			prev = e
+		}
+		if intr {
 			return dst, &DumpInterruptedError{Op: op, Attempts: attempt}
 		}
+		return dst, nil
 	}
 }
 

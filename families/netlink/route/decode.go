@@ -300,6 +300,7 @@ func (r *Route) UnmarshalBinary(b []byte) error {
 			// rta_expires is in USER_HZ (100 per second) ticks.
 			r.Expires = int32(binary.NativeEndian.Uint32(a.data[8:])) / 100
 		case rtaMetrics:
+			r.Metrics = new(Metrics)
 			if err := r.Metrics.unmarshal(a.data); err != nil {
 				a.err = err
 			}

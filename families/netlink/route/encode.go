@@ -174,7 +174,7 @@ func marshalRoute(r *Route) ([]byte, error) {
 		ae.Uint32(rtaNHID, r.NHID)
 	}
 	if !r.Metrics.IsZero() {
-		m := r.Metrics
+		m := *r.Metrics
 		ae.Nested(rtaMetrics, func(ne *netlink.AttributeEncoder) error {
 			for t := uint16(rtaxLock); t <= rtaxFastOpenNoCookie; t++ {
 				if p := m.field(t); p != nil && *p != 0 {

@@ -161,4 +161,25 @@ func setupRich(t testing.TB, n *testNS, nRoutes int) {
 		}
 	}
 	n.batch(t, lines)
+	// Link-local addresses stay tentative for a moment even without DAD;
+	// wait until they settle so that the tables do not change under a
+	// comparison.
+	tentative := func() bool {
+		var ls []struct {
+			AddrInfo []any `json:"addr_info"`
+		}
+		n.json(t, &ls, "addr", "show", "tentative")
+		for _, l := range ls {
+			if len(l.AddrInfo) > 0 {
+				return true
+			}
+		}
+		return false
+	}
+	for deadline := time.Now().Add(10 * time.Second); tentative(); {
+		if time.Now().After(deadline) {
+			t.Fatalf("addresses still tentative:\n%s", n.run(t, "addr", "show", "tentative"))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }

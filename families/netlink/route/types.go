@@ -158,7 +158,8 @@ type Route struct {
 	Pref     Pref   // IPv6 router preference; valid if HasPref
 	HasPref  bool   // RTA_PREF present
 	NHID     uint32 // nexthop object ID (RTA_NH_ID), 0 if none
-	Metrics  Metrics
+	// Metrics are the route's RTA_METRICS, nil if it has none.
+	Metrics *Metrics
 	// Expires is the remaining lifetime in seconds of an expiring route
 	// (from RTA_CACHEINFO), 0 if it does not expire.
 	Expires int32
@@ -175,8 +176,8 @@ type NextHop struct {
 	Flags   RouteFlags
 }
 
-// Metrics are a route's RTA_METRICS (RTAX_*). Zero means unset; the kernel
-// only reports metrics that are set.
+// Metrics are a route's RTA_METRICS (RTAX_*). A zero field is unset; the
+// kernel only reports metrics that are set.
 type Metrics struct {
 	Lock             uint32 // RTAX_LOCK: bit n locks metric n
 	MTU              uint32
@@ -198,7 +199,7 @@ type Metrics struct {
 }
 
 // IsZero reports whether no metric is set.
-func (m *Metrics) IsZero() bool { return *m == Metrics{} }
+func (m *Metrics) IsZero() bool { return m == nil || *m == Metrics{} }
 
 // A Neighbor is a neighbour (ARP or NDP) table entry (RTM_NEWNEIGH).
 type Neighbor struct {
