@@ -88,8 +88,18 @@ func (st *ioState) init(trap, mtrap uintptr) {
 
 // doRecvfrom runs recvfrom(2) into st.rbuf without a source address.
 func (st *ioState) doRecvfrom(fd uintptr) bool {
-	for {
+	return st.settle(func() (uintptr, unix.Errno) {
 		n, _, e := unix.Syscall6(unix.SYS_RECVFROM, fd, uintptr(unsafe.Pointer(st.rbuf)), uintptr(st.rlen), uintptr(st.flags), 0, 0)
+		return n, e
+	})
+}
+
+// settle runs a non-blocking system call until it is not interrupted and
+// records its result. It reports false (wait for readiness, then call again)
+// on EAGAIN, as syscall.RawConn's Read and Write expect.
+func (st *ioState) settle(call func() (uintptr, unix.Errno)) bool {
+	for {
+		n, e := call()
 		switch e {
 		case unix.EINTR:
 			continue
@@ -101,36 +111,21 @@ func (st *ioState) doRecvfrom(fd uintptr) bool {
 	}
 }
 
-// do runs one recvmsg or sendmsg. It reports false (wait for readiness) on
-// EAGAIN.
+// do runs one recvmsg or sendmsg.
 func (st *ioState) do(fd uintptr) bool {
-	for {
+	return st.settle(func() (uintptr, unix.Errno) {
 		n, _, e := unix.Syscall(st.trap, fd, uintptr(unsafe.Pointer(&st.msg)), uintptr(st.flags))
-		switch e {
-		case unix.EINTR:
-			continue
-		case unix.EAGAIN:
-			return false
-		}
-		st.n, st.errno = int(n), e
-		return true
-	}
+		return n, e
+	})
 }
 
 // doBatch runs one recvmmsg or sendmmsg over st.mm[:st.mcount].
 func (st *ioState) doBatch(fd uintptr) bool {
-	for {
+	return st.settle(func() (uintptr, unix.Errno) {
 		n, _, e := unix.Syscall6(st.mtrap, fd, uintptr(unsafe.Pointer(&st.mm[0])),
 			uintptr(st.mcount), uintptr(st.flags), 0, 0)
-		switch e {
-		case unix.EINTR:
-			continue
-		case unix.EAGAIN:
-			return false
-		}
-		st.n, st.errno = int(n), e
-		return true
-	}
+		return n, e
+	})
 }
 
 // reset drops the references to caller buffers held by the msghdr.
