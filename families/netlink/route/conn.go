@@ -40,7 +40,12 @@ func (c *Conn) Close() error {
 }
 
 // PortID returns the netlink port ID of the session's socket.
-func (c *Conn) PortID() uint32 { return c.t.pid }
+func (c *Conn) PortID() uint32 {
+	if c == nil || c.t == nil {
+		return 0
+	}
+	return c.t.pid
+}
 
 // unmarshaler is implemented by *Link, *Address, *Route and *Neighbor.
 type unmarshaler[T any] interface {

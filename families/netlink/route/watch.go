@@ -30,7 +30,12 @@ func Watch(ctx context.Context, cfg *Config, groups ...Group) (*Watcher, error) 
 }
 
 // PortID returns the netlink port ID of the Watcher's socket.
-func (w *Watcher) PortID() uint32 { return w.t.pid }
+func (w *Watcher) PortID() uint32 {
+	if w == nil || w.t == nil {
+		return 0
+	}
+	return w.t.pid
+}
 
 // Close closes the Watcher. A Next in progress returns an error matching
 // net.ErrClosed.
