@@ -4,7 +4,9 @@ package anysock
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
+	"math"
 	"net"
 	"os"
 	"sync"
@@ -551,30 +553,37 @@ func truncation(oob []byte, flags, rflags int) error {
 }
 
 // closeRights closes every descriptor carried in SCM_RIGHTS messages of oob
-// and overwrites it with -1. It walks the buffer itself rather than using
-// unix.ParseSocketControlMessage so that a truncated last header is
-// tolerated.
+// and overwrites it with -1.
 func closeRights(oob []byte) {
-	hdr := int(unsafe.Sizeof(unix.Cmsghdr{}))
+	walkRights(oob, func(slot []byte) {
+		if fd := int(int32(binary.NativeEndian.Uint32(slot))); fd >= 0 {
+			unix.Close(fd)
+		}
+		binary.NativeEndian.PutUint32(slot, math.MaxUint32) // -1
+	})
+}
+
+// walkRights calls visit with the 4-byte slot of every descriptor in the
+// SCM_RIGHTS messages of oob. It walks the buffer itself rather than using
+// unix.ParseSocketControlMessage so that a truncated last message (as left
+// by MSG_CTRUNC) is still visited as far as it goes.
+func walkRights(oob []byte, visit func(slot []byte)) {
+	hdr := unix.CmsgLen(0)
 	for len(oob) >= hdr {
 		h := (*unix.Cmsghdr)(unsafe.Pointer(&oob[0]))
 		l := int(h.Len)
-		if l < hdr {
+		if l < hdr || l < 0 {
 			return
 		}
-		data := oob[unix.CmsgLen(0):min(l, len(oob))]
+		data := oob[hdr:min(l, len(oob))]
 		if h.Level == unix.SOL_SOCKET && h.Type == unix.SCM_RIGHTS {
 			for len(data) >= 4 {
-				fd := int(*(*int32)(unsafe.Pointer(&data[0])))
-				if fd >= 0 {
-					unix.Close(fd)
-				}
-				*(*int32)(unsafe.Pointer(&data[0])) = -1
+				visit(data[:4])
 				data = data[4:]
 			}
 		}
-		next := unix.CmsgSpace(l - unix.CmsgLen(0))
-		if next > len(oob) {
+		next := unix.CmsgSpace(l - hdr)
+		if next <= 0 || next > len(oob) {
 			return
 		}
 		oob = oob[next:]
