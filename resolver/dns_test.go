@@ -156,6 +156,18 @@ func TestReverseDNS(t *testing.T) {
 		t.Errorf("GetHostByAddr(SERVFAIL) = %v, want TRY_AGAIN", err)
 	}
 
+	// A PTR query that is never answered: the context's deadline ends it.
+	tctx, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+	_, _, _, err = r.GetHostByAddr(tctx, "192.0.2.99")
+	if !errors.As(err, &he) || he.Code != resolver.TRY_AGAIN || !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("GetHostByAddr(timeout) = %v, want TRY_AGAIN and DeadlineExceeded", err)
+	}
+	_, _, err = r.GetNameInfo(tctx, mustAddrPort("192.0.2.99:80"), 0)
+	cancel()
+	if !errors.Is(err, resolver.EAI_AGAIN) {
+		t.Errorf("GetNameInfo(timeout) = %v, want EAI_AGAIN", err)
+	}
+
 	host, serv, err := r.GetNameInfo(ctx, mustAddrPort("192.0.2.10:80"), 0)
 	if err != nil || host != "www.example.test" || serv != "http" {
 		t.Errorf("GetNameInfo = %q %q %v", host, serv, err)

@@ -44,6 +44,7 @@ func testZone() map[string]dnsRecord {
 		"10.2.0.192.in-addr.arpa.": {ptr: []string{"www.example.test.", "web.example.test."}},
 		"0.1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa.": {ptr: []string{"www.example.test."}},
 		"55.2.0.192.in-addr.arpa.": {rcode: dnsmessage.RCodeServerFailure},
+		"99.2.0.192.in-addr.arpa.": {drop: true},
 	}
 }
 
