@@ -99,7 +99,9 @@ func (c *Conn) ReadMsg(b, oob []byte) (n, oobn, flags int, err error) {
 
 // ReadMsgContext is ReadMsg with a context and recvmsg(2) flags such as
 // MSG_PEEK. With MSG_TRUNC in flags, n is the full length of the message
-// even when it exceeds len(b), and no ErrTruncated is returned.
+// even when it exceeds len(b), and no ErrTruncated is returned. With
+// MSG_DONTWAIT the call never waits: if nothing is queued it fails at once
+// with an error matching syscall.EAGAIN.
 func (c *Conn) ReadMsgContext(ctx context.Context, b, oob []byte, flags int) (n, oobn, rflags int, err error) {
 	if !c.ok() {
 		return 0, 0, 0, invalid("read")
@@ -122,7 +124,9 @@ func (c *Conn) WriteMsg(b, oob []byte) (n, oobn int, err error) {
 }
 
 // WriteMsgContext is WriteMsg with a context and sendmsg(2) flags.
-// MSG_NOSIGNAL is always added.
+// MSG_NOSIGNAL is always added. With MSG_DONTWAIT the call never waits: if
+// the socket buffer is full it fails at once with an error matching
+// syscall.EAGAIN.
 func (c *Conn) WriteMsgContext(ctx context.Context, b, oob []byte, flags int) (n, oobn int, err error) {
 	if !c.ok() {
 		return 0, 0, invalid("write")

@@ -376,3 +376,34 @@ func TestUnsupportedFamilyNamesModule(t *testing.T) {
 		}
 	}
 }
+
+// MSG_DONTWAIT turns a call that would wait into an immediate EAGAIN
+// (Python's non-blocking mode builds on this), and data already queued is
+// still read.
+func TestDontWait(t *testing.T) {
+	a, b := pair(t, "unixpacket")
+	defer a.Close()
+	defer b.Close()
+	ctx := context.Background()
+	buf := make([]byte, 16)
+	start := time.Now()
+	_, _, _, err := a.ReadMsgContext(ctx, buf, nil, msgDontWait)
+	if !errors.Is(err, errEAGAIN) || time.Since(start) > time.Second {
+		t.Fatalf("empty MSG_DONTWAIT read: %v after %v", err, time.Since(start))
+	}
+	b.Write([]byte("queued"))
+	n, _, _, err := a.ReadMsgContext(ctx, buf, nil, msgDontWait)
+	if err != nil || string(buf[:n]) != "queued" {
+		t.Fatalf("MSG_DONTWAIT read of queued data = %q, %v", buf[:n], err)
+	}
+	// Fill the peer's buffer, then a MSG_DONTWAIT write fails at once.
+	a.SetWriteBuffer(4096)
+	for i := 0; i < 10000; i++ {
+		if _, _, err = a.WriteMsgContext(ctx, make([]byte, 1024), nil, msgDontWait); err != nil {
+			break
+		}
+	}
+	if !errors.Is(err, errEAGAIN) {
+		t.Fatalf("MSG_DONTWAIT write to a full socket: %v", err)
+	}
+}

@@ -48,9 +48,10 @@ func (c *PacketConn) ReadMsgFrom(b, oob []byte) (n, oobn, flags int, addr net.Ad
 }
 
 // ReadMsgFromContext is ReadMsgFrom with a context and recvmsg(2) flags
-// (MSG_PEEK, MSG_TRUNC, ...). With MSG_TRUNC in flags, n is the full length
-// of the datagram even when it exceeds len(b), and no ErrTruncated is
-// returned.
+// (MSG_PEEK, MSG_TRUNC, MSG_DONTWAIT, ...). With MSG_TRUNC in flags, n is
+// the full length of the datagram even when it exceeds len(b), and no
+// ErrTruncated is returned. With MSG_DONTWAIT the call never waits: if
+// nothing is queued it fails at once with an error matching syscall.EAGAIN.
 func (c *PacketConn) ReadMsgFromContext(ctx context.Context, b, oob []byte, flags int) (n, oobn, rflags int, addr net.Addr, err error) {
 	if !c.ok() {
 		return 0, 0, 0, nil, invalid("read")
@@ -80,7 +81,8 @@ func (c *PacketConn) WriteMsgTo(b, oob []byte, addr net.Addr) (n, oobn int, err 
 	return c.WriteMsgToContext(nil, b, oob, addr, 0)
 }
 
-// WriteMsgToContext is WriteMsgTo with a context and sendmsg(2) flags.
+// WriteMsgToContext is WriteMsgTo with a context and sendmsg(2) flags;
+// MSG_DONTWAIT makes it fail with EAGAIN instead of waiting.
 func (c *PacketConn) WriteMsgToContext(ctx context.Context, b, oob []byte, addr net.Addr, flags int) (n, oobn int, err error) {
 	if !c.ok() {
 		return 0, 0, invalid("write")

@@ -98,7 +98,8 @@ func (st *ioState) doRecvfrom(fd uintptr) bool {
 
 // settle runs a non-blocking system call until it is not interrupted and
 // records its result. It reports false (wait for readiness, then call again)
-// on EAGAIN, as syscall.RawConn's Read and Write expect.
+// on EAGAIN, as syscall.RawConn's Read and Write expect, unless the call's
+// flags include MSG_DONTWAIT: then EAGAIN is the result.
 func (st *ioState) settle(call func() (uintptr, unix.Errno)) bool {
 	for {
 		n, e := call()
@@ -106,6 +107,10 @@ func (st *ioState) settle(call func() (uintptr, unix.Errno)) bool {
 		case unix.EINTR:
 			continue
 		case unix.EAGAIN:
+			if st.flags&unix.MSG_DONTWAIT != 0 {
+				// The caller asked not to wait: report EAGAIN.
+				break
+			}
 			return false
 		}
 		st.n, st.errno = int(n), e

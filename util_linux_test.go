@@ -11,14 +11,16 @@ import (
 var unixPid = os.Getpid()
 
 const (
-	msgPeek  = unix.MSG_PEEK
-	msgTrunc = unix.MSG_TRUNC
+	msgPeek     = unix.MSG_PEEK
+	msgTrunc    = unix.MSG_TRUNC
+	msgDontWait = unix.MSG_DONTWAIT
 )
 
 var (
 	errENOENT       = unix.ENOENT
 	errECONNREFUSED = unix.ECONNREFUSED
 	errEAFNOSUPPORT = unix.EAFNOSUPPORT
+	errEAGAIN       = unix.EAGAIN
 )
 
 // fakeCodec names a family but cannot encode addresses.
