@@ -36,7 +36,7 @@ type sock struct {
 	// length for this family, so Read can detect truncation without
 	// recvmsg(2)'s msghdr round trip.
 	fullLen bool
-	closed atomic.Bool
+	closed  atomic.Bool
 
 	laddr, raddr net.Addr
 
