@@ -174,12 +174,18 @@ func (ad *Address) UnmarshalBinary(b []byte) error {
 	ad.Flags = AddrFlags(b[2])
 	ad.Scope = Scope(b[3])
 	ad.Index = int(binary.NativeEndian.Uint32(b[4:]))
-	if bits := ad.Family.bits(); bits == 0 || plen > bits {
+	bits := ad.Family.bits()
+	if plen > bits && bits != 0 {
 		return malformed("address", "family %v with prefix length %d", ad.Family, plen)
 	}
 	var local, addr netip.Addr
 	a := newAttrs("address", b[sizeofIfAddrmsg:])
 	for a.next() {
+		if bits == 0 && a.typ != ifaLabel && a.typ != ifaFlags && a.typ != ifaCacheInfo {
+			// Not an IP address (MCTP, DECnet...): only the index,
+			// flags, scope and label are decoded.
+			continue
+		}
 		switch a.typ {
 		case ifaAddress:
 			addr = a.ip(ad.Family)
@@ -210,6 +216,7 @@ func (ad *Address) UnmarshalBinary(b []byte) error {
 		return a.err
 	}
 	switch {
+	case bits == 0:
 	case local.IsValid():
 		ad.Prefix = netip.PrefixFrom(local, plen)
 		if addr.IsValid() && addr != local {
@@ -479,7 +486,10 @@ func (n *Neighbor) UnmarshalBinary(b []byte) error {
 	for a.next() {
 		switch a.typ {
 		case ndaDst:
-			n.Dst = a.ip(n.Family)
+			if n.Family.bits() != 0 || len(a.data) == 4 || len(a.data) == 16 {
+				n.Dst = a.ip(n.Family)
+			} // else a non-IP neighbour (MCTP...): Dst stays invalid
+
 		case ndaLLAddr:
 			n.LLAddr = a.hw()
 		case ndaProbes:

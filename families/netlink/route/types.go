@@ -77,7 +77,8 @@ type Address struct {
 	Family Family
 	Index  int // link index
 	// Prefix is the local address (IFA_LOCAL, or IFA_ADDRESS when there is
-	// no IFA_LOCAL) with the prefix length.
+	// no IFA_LOCAL) with the prefix length. It is invalid for addresses
+	// of non-IP families (such as MCTP), whose other fields are decoded.
 	Prefix netip.Prefix
 	// Peer is the other end of a point-to-point address (IFA_ADDRESS when
 	// it differs from IFA_LOCAL), with the prefix length; invalid if none.
