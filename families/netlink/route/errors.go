@@ -26,6 +26,7 @@ type DumpInterruptedError struct {
 	Attempts int
 }
 
+// Error implements the error interface.
 func (e *DumpInterruptedError) Error() string {
 	return fmt.Sprintf("route: %s dump interrupted by concurrent changes (NLM_F_DUMP_INTR) on all %d attempts", e.Op, e.Attempts)
 }
@@ -39,6 +40,7 @@ type LostError struct {
 	Err error
 }
 
+// Error implements the error interface.
 func (e *LostError) Error() string {
 	return "route: events lost, receive buffer overflowed (ENOBUFS); re-read the state you track: " + e.Err.Error()
 }
@@ -58,6 +60,7 @@ type Error struct {
 	Offset  int           // extended ACK offset of the bad attribute in the request, 0 if none
 }
 
+// Error implements the error interface.
 func (e *Error) Error() string {
 	s := "route: " + e.Op + ": " + e.Errno.Error()
 	if e.Message != "" {
@@ -79,6 +82,7 @@ type DecodeError struct {
 	Err  string
 }
 
+// Error implements the error interface.
 func (e *DecodeError) Error() string { return "route: malformed " + e.What + " message: " + e.Err }
 
 // Is reports whether target is ErrMalformed.

@@ -424,6 +424,7 @@ type ParseError struct {
 	Text string
 }
 
+// Error implements the error interface.
 func (e *ParseError) Error() string {
 	return "route: invalid " + e.What + " " + strconv.Quote(e.Text)
 }
