@@ -296,6 +296,7 @@ type ipRoute struct {
 	Metrics  []map[string]any  `json:"metrics,omitempty"`
 	Nexthops []ipNexthop       `json:"nexthops,omitempty"`
 	Merged   map[string]uint32 `json:"merged_metrics,omitempty"`
+	Expires  int32             `json:"expires,omitempty"` // compared as 0 or 1: it counts down
 }
 
 func dstText(p netip.Prefix) string {
@@ -325,6 +326,9 @@ func ourRoutes(t testing.TB, routes []route.Route, names map[int]string) []strin
 		}
 		if r.HasPref {
 			ir.Pref = r.Pref.String()
+		}
+		if r.Expires > 0 {
+			ir.Expires = 1
 		}
 		m := map[string]uint32{}
 		var rm route.Metrics
@@ -372,6 +376,9 @@ func ipRoutes(t testing.TB, n *testNS) []string {
 		if ir.Flags == nil {
 			ir.Flags = []string{}
 		}
+		if ir.Expires > 0 {
+			ir.Expires = 1
+		}
 		for i := range ir.Nexthops {
 			if ir.Nexthops[i].Flags == nil {
 				ir.Nexthops[i].Flags = []string{}
@@ -412,6 +419,18 @@ func TestRoutesMatchIP(t *testing.T) {
 		t.Fatalf("got %d routes, want at least 3000", len(routes))
 	}
 	diffSets(t, "routes", ourRoutes(t, routes, linkNames(t, links)), ipRoutes(t, n))
+	for _, r := range routes {
+		switch r.Dst.String() {
+		case "2001:db8:300::/48":
+			if r.Expires < 280 || r.Expires > 300 {
+				t.Errorf("route with expires 300 decoded with Expires %d", r.Expires)
+			}
+		case "2001:db8:200::/48":
+			if r.Src != netip.MustParsePrefix("2001:db8:1::/64") {
+				t.Errorf("source-specific route decoded with Src %v", r.Src)
+			}
+		}
+	}
 
 	// Per-family dumps partition the full one.
 	v4, err := c.Routes(ctx, route.FamilyIPv4)

@@ -220,3 +220,33 @@ func TestAckErrorExtended(t *testing.T) {
 		t.Fatalf("truncated error message: %v", err)
 	}
 }
+
+// FuzzParseNames checks that the name parsers accept what String prints
+// and that parsing what they accept round-trips.
+func FuzzParseNames(f *testing.F) {
+	for _, s := range []string{"main", "local", "default", "unspec", "100", "0x10", "kernel", "boot", "static", "dhcp", "global", "link", "host", "unicast", "blackhole", "-1", "4294967296", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if v, err := ParseTable(s); err == nil {
+			if w, err := ParseTable(v.String()); err != nil || w != v {
+				t.Fatalf("table %q -> %d -> %q -> %d, %v", s, v, v.String(), w, err)
+			}
+		}
+		if v, err := ParseProtocol(s); err == nil {
+			if w, err := ParseProtocol(v.String()); err != nil || w != v {
+				t.Fatalf("protocol %q -> %d -> %q -> %d, %v", s, v, v.String(), w, err)
+			}
+		}
+		if v, err := ParseScope(s); err == nil {
+			if w, err := ParseScope(v.String()); err != nil || w != v {
+				t.Fatalf("scope %q -> %d -> %q -> %d, %v", s, v, v.String(), w, err)
+			}
+		}
+		if v, err := ParseRouteType(s); err == nil {
+			if w, err := ParseRouteType(v.String()); err != nil || w != v {
+				t.Fatalf("route type %q -> %d -> %q -> %d, %v", s, v, v.String(), w, err)
+			}
+		}
+	})
+}

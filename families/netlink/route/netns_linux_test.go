@@ -146,6 +146,8 @@ func setupRich(t testing.TB, n *testNS, nRoutes int) {
 		"route add 2001:db8:103::/48 dev v0 table 100 mtu 1300",
 		"route add blackhole 2001:db8:104::/48",
 		"route add default via 2001:db8::2 metric 1024",
+		"route add 2001:db8:200::/48 from 2001:db8:1::/64 via 2001:db8::2",
+		"route add 2001:db8:300::/48 via 2001:db8::2 expires 300",
 		"neigh add 10.9.0.7 lladdr 02:00:00:00:00:07 dev v0 nud permanent",
 		"neigh add 10.9.0.8 lladdr 02:00:00:00:00:08 dev v0 nud stale",
 		"neigh add 10.9.0.9 lladdr 02:00:00:00:00:09 dev v0 nud reachable",
