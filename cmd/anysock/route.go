@@ -53,7 +53,10 @@ func parseRouteArgs(name, extra string, args []string, stderr io.Writer, more fu
 		more(fs)
 	}
 	if err := fs.Parse(args); err != nil {
-		return rf, err
+		if errors.Is(err, flag.ErrHelp) {
+			return rf, err
+		}
+		return rf, errUsage // the FlagSet has printed the problem and usage
 	}
 	if fs.NArg() != 0 {
 		fs.Usage()
