@@ -11,3 +11,10 @@ func NextSeq(c *Conn) uint32 {
 
 // NewLinkMsgType is RTM_NEWLINK as a header type, for forged messages.
 const NewLinkMsgType = rtmNewLink
+
+// SetRecvBuf replaces c's receive buffer with one of n bytes and returns a
+// function reporting its current size.
+func SetRecvBuf(c *Conn, n int) func() int {
+	c.t.buf = make([]byte, n)
+	return func() int { return len(c.t.buf) }
+}

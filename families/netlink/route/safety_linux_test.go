@@ -335,3 +335,37 @@ func TestWatcherNoENOBUFS(t *testing.T) {
 	}
 	t.Logf("%d of 2000 events received, losses not reported (NoENOBUFS)", got)
 }
+
+// A receive buffer smaller than the kernel's datagrams must grow (MSG_PEEK
+// with MSG_TRUNC learns each size), never truncate.
+func TestSmallReceiveBufferGrows(t *testing.T) {
+	n := newNS(t)
+	setupRich(t, n, 500)
+	ref := n.dial(t)
+	want, err := ref.Routes(ctxT(t), route.FamilyAll)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantLinks, err := ref.Links(ctxT(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := n.dial(t)
+	size := route.SetRecvBuf(c, 16)
+	got, err := c.Routes(ctxT(t), route.FamilyAll)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d routes through a 16-byte initial buffer, want %d", len(got), len(want))
+	}
+	if size() <= 16 {
+		t.Fatalf("buffer did not grow: %d bytes", size())
+	}
+	route.SetRecvBuf(c, 16)
+	links, err := c.Links(ctxT(t))
+	if err != nil || len(links) != len(wantLinks) {
+		t.Fatalf("links through a 16-byte buffer: %d, %v; want %d", len(links), err, len(wantLinks))
+	}
+	t.Logf("buffer grew to %d bytes", size())
+}
