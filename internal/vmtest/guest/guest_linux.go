@@ -161,7 +161,8 @@ func (g *guest) finish(st proto.Status) {
 	}
 	unix.Sync()
 	for {
-		_ = unix.Reboot(unix.LINUX_REBOOT_CMD_POWER_OFF)
+		// A reset ends QEMU (-no-reboot) whether or not the kernel has ACPI.
+		_ = unix.Reboot(unix.LINUX_REBOOT_CMD_RESTART)
 		time.Sleep(time.Second)
 	}
 }

@@ -60,9 +60,13 @@ func TestLineTail(t *testing.T) {
 	if echo.String() != in {
 		t.Errorf("echo = %q", echo.String())
 	}
-	lt.consume(strings.NewReader("[ 2.0] Kernel panic - not syncing: sysrq triggered crash\n"))
+	lt.consume(strings.NewReader("[ 2.0] Kernel panic - not syncing: sysrq triggered crash\nx\ny\nz\nw\n"))
 	if !lt.panicked() {
 		t.Error("panic not seen")
+	}
+	// The panic message stays in view after it scrolls out.
+	if got := strings.Join(lt.lines(), "|"); got != "[ 2.0] Kernel panic - not syncing: sysrq triggered crash|...|y|z|w" {
+		t.Errorf("lines after a panic = %q", got)
 	}
 }
 
