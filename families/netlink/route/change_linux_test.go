@@ -243,3 +243,50 @@ func TestEvents(t *testing.T) {
 		}
 	}
 }
+
+func TestRouteToMatchesIPRouteGet(t *testing.T) {
+	n := newNS(t)
+	setupRich(t, n, 0)
+	c := n.dial(t)
+	links, err := c.Links(ctxT(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := linkNames(t, links)
+	for _, dst := range []string{"10.50.1.2", "8.8.8.8", "10.9.0.7", "10.9.0.1", "2001:db8:100::5", "2001:db8::9"} {
+		r, err := c.RouteTo(ctxT(t), netip.MustParseAddr(dst))
+		if err != nil {
+			t.Fatalf("RouteTo(%s): %v", dst, err)
+		}
+		var ip []struct {
+			Type    string `json:"type"`
+			Dst     string `json:"dst"`
+			Gateway string `json:"gateway"`
+			Dev     string `json:"dev"`
+			PrefSrc string `json:"prefsrc"`
+		}
+		n.json(t, &ip, "route", "get", dst)
+		if len(ip) != 1 {
+			t.Fatalf("ip route get %s: %+v", dst, ip)
+		}
+		gw := ""
+		if r.Gateway.IsValid() {
+			gw = r.Gateway.String()
+		}
+		src := ""
+		if r.PrefSrc.IsValid() {
+			src = r.PrefSrc.String()
+		}
+		typ := r.Type.String()
+		if ip[0].Type == "" {
+			ip[0].Type = "unicast"
+		}
+		if ip[0].Dst != dst || ip[0].Gateway != gw || ip[0].Dev != names[r.OIF] || ip[0].PrefSrc != src || ip[0].Type != typ {
+			t.Errorf("RouteTo(%s) = %s via %q dev %s src %q (%s); ip route get: %+v", dst, r.Dst, gw, names[r.OIF], src, typ, ip[0])
+		}
+	}
+	n.run(t, "route", "del", "default")
+	if _, err := c.RouteTo(ctxT(t), netip.MustParseAddr("8.8.8.8")); !errors.Is(err, syscall.ENETUNREACH) {
+		t.Fatalf("RouteTo without a default route = %v, want ENETUNREACH", err)
+	}
+}

@@ -3,6 +3,8 @@ package route
 import (
 	"context"
 	"errors"
+	"fmt"
+	"net/netip"
 	"slices"
 	"sync"
 	"syscall"
@@ -190,6 +192,41 @@ func (c *Conn) Routes(ctx context.Context, family Family) ([]Route, error) {
 // (except for an interrupted dump, see ErrDumpInterrupted).
 func (c *Conn) AppendRoutes(ctx context.Context, dst []Route, family Family) ([]Route, error) {
 	return dump[Route](ctx, c, "routes", rtmGetRoute, rtmNewRoute, fixedHeader(sizeofRtmsg, family), dst)
+}
+
+// RouteTo asks the kernel which route it would use to reach dst (like
+// `ip route get`). The result is the resolved route (Type, Gateway, OIF,
+// PrefSrc...), with RouteCloned set in Flags. An unreachable destination
+// gives an *Error such as ENETUNREACH.
+func (c *Conn) RouteTo(ctx context.Context, dst netip.Addr) (Route, error) {
+	if !dst.IsValid() {
+		return Route{}, fmt.Errorf("route: RouteTo: invalid destination address")
+	}
+	dst = dst.Unmap()
+	fam := familyOf(dst)
+	fixed := make([]byte, sizeofRtmsg, 32)
+	fixed[0] = byte(fam)
+	fixed[1] = byte(dst.BitLen())
+	ae := netlink.NewAttributeEncoder()
+	ae.Bytes(rtaDst, addrBytes(dst))
+	body, err := encodeAttrs(fixed, ae)
+	if err != nil {
+		return Route{}, err
+	}
+	var r Route
+	found := false
+	op := "get route to " + dst.String()
+	err = c.execute(ctx, op, rtmGetRoute, 0, body, func(h netlink.Header, data []byte) error {
+		if h.Type != rtmNewRoute {
+			return nil
+		}
+		found = true
+		return r.UnmarshalBinary(data)
+	})
+	if err == nil && !found {
+		err = &Error{Op: op, Errno: syscall.ENETUNREACH}
+	}
+	return r, err
 }
 
 // Neighbors returns the neighbour (ARP and NDP) entries of family.

@@ -3,7 +3,8 @@
 // current network namespace or in one the caller names.
 //
 // A Conn is a request/response session: Links, Addresses, Routes and
-// Neighbors dump kernel tables; AddAddress, DeleteAddress, AddRoute,
+// Neighbors dump kernel tables; LinkByName, LinkByIndex and RouteTo (like
+// `ip route get`) look up one object; AddAddress, DeleteAddress, AddRoute,
 // ReplaceRoute, DeleteRoute, AddNeighbor, DeleteNeighbor and SetLinkUp /
 // SetLinkDown change them. A Watcher receives the kernel's multicast events
 // about the same objects. Every call takes a context; cancelling it, or a
