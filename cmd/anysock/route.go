@@ -578,8 +578,9 @@ func eventJSON(ev route.Event, names map[int]string) map[string]any {
 	return m
 }
 
-// eventText prints an event like `ip monitor`: "Deleted " before removals,
-// then the object as the show commands print it.
+// eventText prints an event on one line, like `ip monitor -oneline`:
+// "Deleted " before removals, then the object as the show commands print
+// it.
 func eventText(ev route.Event, names map[int]string) string {
 	var s string
 	switch {
@@ -595,5 +596,6 @@ func eventText(ev route.Event, names map[int]string) string {
 	if ev.Type.Deleted() {
 		s = "Deleted " + s
 	}
-	return s
+	// One line per event: fold the show commands' continuation lines.
+	return strings.Join(strings.Fields(s), " ")
 }

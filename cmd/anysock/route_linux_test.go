@@ -212,6 +212,13 @@ func TestMonitorUntilInterrupted(t *testing.T) {
 		if code := <-done; code != 0 {
 			t.Fatalf("monitor exit %d after interrupt: %s", code, errb.String())
 		}
+		if !js {
+			for _, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+				if !strings.HasPrefix(line, "[") && !strings.HasPrefix(line, "Deleted [") {
+					t.Fatalf("event text not one line per event: %q", line)
+				}
+			}
+		}
 		if js {
 			for _, m := range jsonLines(t, out.String()) {
 				if _, ok := m["event"]; !ok {
