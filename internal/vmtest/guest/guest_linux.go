@@ -68,7 +68,7 @@ func (g *guest) run(start time.Time) proto.Status {
 	if err != nil {
 		return proto.Status{Error: err.Error()}
 	}
-	if err := enterHostRoot(); err != nil {
+	if err := enterHostRoot(job.WritableDirs); err != nil {
 		return proto.Status{Error: err.Error()}
 	}
 	if err := configure(); err != nil {
@@ -246,7 +246,7 @@ func readJob() (proto.Job, error) {
 
 // enterHostRoot mounts the host's root over 9p with a tmpfs overlay and
 // changes root into it.
-func enterHostRoot() error {
+func enterHostRoot(writable []string) error {
 	for _, d := range []string{"/host", "/rw", "/newroot"} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			return err
@@ -283,6 +283,16 @@ func enterHostRoot() error {
 		}
 		if err := unix.Mount(m.src, m.dir, m.fs, 0, m.opts); err != nil {
 			return fmt.Errorf("mount %s on %s: %w", m.fs, m.dir, err)
+		}
+	}
+	// The job's output directories are the host's own, read-write.
+	for i, d := range writable {
+		dir := filepath.Join("/newroot", d)
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+		if err := unix.Mount(proto.WritableTag(i), dir, "9p", 0, "trans=virtio,version=9p2000.L,msize=512000"); err != nil {
+			return fmt.Errorf("mounting the writable host directory %s: %w", d, err)
 		}
 	}
 	if err := unix.Chroot("/newroot"); err != nil {

@@ -27,6 +27,9 @@ const (
 	Ack = 'A'
 )
 
+// WritableTag is the 9p tag of the job's i-th writable directory.
+func WritableTag(i int) string { return fmt.Sprintf("rw%d", i) }
+
 // Exit codes of the runner, distinct from a test binary's own (0 pass,
 // 1 fail, 2 panic or bad flags).
 const (
@@ -54,6 +57,9 @@ type Job struct {
 	ModuleDir string `json:"module_dir"`
 	// Shell starts an interactive shell on the console instead of Argv.
 	Shell bool `json:"shell,omitempty"`
+	// WritableDirs are host directories shared read-write (coverage and
+	// profile output); the guest mounts WritableTag(i) on WritableDirs[i].
+	WritableDirs []string `json:"writable_dirs,omitempty"`
 }
 
 // Frame types.

@@ -242,6 +242,12 @@ func runOnce(ctx context.Context, cfg Config, job proto.Job) *Result {
 		"-chardev", "socket,id=port,path=" + sock,
 		"-device", "virtserialport,bus=vser.0,chardev=port,name=" + proto.PortName,
 	}
+	for i, d := range job.WritableDirs {
+		tag := proto.WritableTag(i)
+		args = append(args,
+			"-fsdev", "local,id="+tag+",path="+d+",security_model=none,multidevs=remap",
+			"-device", "virtio-9p-pci,fsdev="+tag+",mount_tag="+tag)
+	}
 	cmd := exec.Command(qemu, args...)
 	var qemuErr bytes.Buffer
 	cmd.Stderr = &limitedBuffer{buf: &qemuErr, max: 8 << 10}
@@ -395,6 +401,43 @@ func readFrames(ln *net.UnixListener, events chan<- frameEvent, cfg Config, star
 			events <- frameEvent{status: st}
 		}
 	}
+}
+
+// WritableDirs returns the directories a test binary's arguments and
+// environment name for its output (coverage data, profiles, -test.outputdir),
+// which the guest must be able to write on the host.
+func WritableDirs(args, env []string) []string {
+	var dirs []string
+	add := func(path string, isDir bool) {
+		if !filepath.IsAbs(path) {
+			return
+		}
+		if !isDir {
+			path = filepath.Dir(path)
+		}
+		if fi, err := os.Stat(path); err == nil && fi.IsDir() && !slices.Contains(dirs, path) {
+			dirs = append(dirs, path)
+		}
+	}
+	for _, a := range args {
+		name, val, ok := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if !ok {
+			continue
+		}
+		switch name {
+		case "test.gocoverdir", "test.outputdir":
+			add(val, true)
+		case "test.coverprofile", "test.cpuprofile", "test.memprofile", "test.blockprofile",
+			"test.mutexprofile", "test.trace":
+			add(val, false)
+		}
+	}
+	for _, kv := range env {
+		if v, ok := strings.CutPrefix(kv, "GOCOVERDIR="); ok {
+			add(v, true)
+		}
+	}
+	return dirs
 }
 
 // writeInitramfs writes the guest's initramfs: /init, /dev/console, the

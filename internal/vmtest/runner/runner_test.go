@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -107,5 +108,17 @@ func TestRunWithoutQEMU(t *testing.T) {
 	res := Run(t.Context(), Config{QEMU: "/nonexistent/qemu"}, proto.Job{})
 	if res.Outcome != HarnessFailed || res.ExitCode() != proto.ExitHarness || !strings.Contains(res.Err.Error(), "qemu-system-x86") {
 		t.Errorf("Run without QEMU: %v, %v", res.Outcome, res.Err)
+	}
+}
+
+func TestWritableDirs(t *testing.T) {
+	a, b, c := t.TempDir(), t.TempDir(), t.TempDir()
+	got := WritableDirs(
+		[]string{"-test.gocoverdir=" + a, "-test.coverprofile=" + filepath.Join(b, "c.out"), "-test.v",
+			"-test.cpuprofile=rel.out", "-test.outputdir=" + a, "-test.trace=/nonexistent/dir/t.out"},
+		[]string{"HOME=/root", "GOCOVERDIR=" + c})
+	want := []string{a, b, c}
+	if !slices.Equal(got, want) {
+		t.Errorf("WritableDirs = %q, want %q", got, want)
 	}
 }

@@ -121,6 +121,11 @@ func run() int {
 		cfg.Console, cfg.Log = os.Stderr, os.Stderr
 	}
 	job := proto.Job{Argv: argv, Dir: wd, Env: os.Environ(), ModuleDir: modules, Shell: *shell}
+	if len(argv) > 0 {
+		// Coverage and profiles are written in the guest straight to
+		// the host.
+		job.WritableDirs = runner.WritableDirs(argv[1:], job.Env)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	res := runner.Run(ctx, cfg, job)
