@@ -17,5 +17,10 @@ func TestMain(m *testing.M) {
 		vmtest.Command("ip", "link", "set", "vcanclassic", "down"),
 		vmtest.Command("ip", "link", "set", "vcanclassic", "mtu", "16"),
 		vmtest.Command("ip", "link", "set", "vcanclassic", "up"),
+		// Large default receive buffers, so that the receive benchmarks
+		// can queue thousands of frames for every receiver (candump,
+		// other libraries) alike.
+		vmtest.Command("sysctl", "-q", "-w", "net.core.rmem_max=134217728"),
+		vmtest.Command("sysctl", "-q", "-w", "net.core.rmem_default=134217728"),
 	)
 }
