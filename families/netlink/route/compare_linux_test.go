@@ -75,6 +75,8 @@ type ipLink struct {
 	Address   string   `json:"address"`
 	Broadcast string   `json:"broadcast"`
 	Link      string   `json:"link,omitempty"`
+	LinkIndex int      `json:"link_index,omitempty"`
+	LinkNetNS *int32   `json:"link_netnsid,omitempty"`
 	Master    string   `json:"master,omitempty"`
 	Alias     string   `json:"ifalias,omitempty"`
 	Promisc   uint32   `json:"promiscuity"`
@@ -92,6 +94,9 @@ type ipLink struct {
 func TestLinksMatchIP(t *testing.T) {
 	n := newNS(t)
 	setupRich(t, n, 0)
+	// A veth whose peer lives in another namespace has IFLA_LINK_NETNSID.
+	other := newNS(t)
+	n.run(t, "link", "add", "x0", "type", "veth", "peer", "name", "x1", "netns", other.name)
 	c := n.dial(t)
 	links, err := c.Links(ctxT(t))
 	if err != nil {
@@ -115,6 +120,13 @@ func TestLinksMatchIP(t *testing.T) {
 		if l.ParentIndex == l.Index {
 			il.Link = ""
 		}
+		if l.HasLinkNetNSID {
+			// The parent is in another namespace: ip prints its index
+			// and the namespace ID instead of a name.
+			il.Link, il.LinkIndex = "", l.ParentIndex
+			id := l.LinkNetNSID
+			il.LinkNetNS = &id
+		}
 		// ip adds M-DOWN when the parent link (IFLA_LINK) is down.
 		for _, p := range links {
 			if l.ParentIndex != 0 && p.Index == l.ParentIndex && p.Flags&route.FlagUp == 0 {
@@ -137,8 +149,15 @@ func TestLinksMatchIP(t *testing.T) {
 		want = append(want, canon(t, il))
 	}
 	diffSets(t, "links", got, want)
-	if len(links) != 5 {
-		t.Errorf("got %d links, want 5 (lo and two veth pairs)", len(links))
+	if len(links) != 6 {
+		t.Errorf("got %d links, want 6 (lo, two veth pairs, one veth end)", len(links))
+	}
+	found := false
+	for _, l := range links {
+		found = found || (l.Name == "x0" && l.HasLinkNetNSID)
+	}
+	if !found {
+		t.Error("x0 (peer in another namespace) has no IFLA_LINK_NETNSID")
 	}
 }
 
