@@ -450,6 +450,8 @@ type jsonLink struct {
 	Address   string   `json:"address,omitempty"`
 	Broadcast string   `json:"broadcast,omitempty"`
 	Link      *string  `json:"link,omitempty"`
+	LinkIndex int      `json:"link_index,omitempty"`
+	LinkNetNS *int32   `json:"link_netnsid,omitempty"`
 	Master    *string  `json:"master,omitempty"`
 	Kind      string   `json:"kind,omitempty"`
 	Alias     string   `json:"ifalias,omitempty"`
@@ -461,6 +463,10 @@ func linkJSON(l *route.Link, names map[int]string) jsonLink {
 		Address: l.HardwareAddr.String(), Broadcast: l.Broadcast.String(), Kind: l.Kind, Alias: l.Alias}
 	if l.ParentIndex != 0 && l.ParentIndex != l.Index && !l.HasLinkNetNSID {
 		j.Link = devName(names, l.ParentIndex)
+	}
+	if l.HasLinkNetNSID {
+		id := l.LinkNetNSID
+		j.LinkIndex, j.LinkNetNS = l.ParentIndex, &id
 	}
 	if l.Master != 0 {
 		j.Master = devName(names, l.Master)
