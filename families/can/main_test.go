@@ -17,6 +17,10 @@ func TestMain(m *testing.M) {
 		vmtest.Command("ip", "link", "set", "vcanclassic", "down"),
 		vmtest.Command("ip", "link", "set", "vcanclassic", "mtu", "16"),
 		vmtest.Command("ip", "link", "set", "vcanclassic", "up"),
+		// vcanns0 exists only in the namespace canns.
+		vmtest.NetNS("canns"),
+		vmtest.Command("ip", "-n", "canns", "link", "add", "vcanns0", "type", "vcan"),
+		vmtest.Command("ip", "-n", "canns", "link", "set", "vcanns0", "up"),
 		// Large default receive buffers, so that the receive benchmarks
 		// can queue thousands of frames for every receiver (candump,
 		// other libraries) alike.
