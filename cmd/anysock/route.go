@@ -312,6 +312,14 @@ func devName(names map[int]string, i int) *string {
 	return &s
 }
 
+// devText is devName for text output: "-" for no link.
+func devText(names map[int]string, i int) string {
+	if d := devName(names, i); d != nil {
+		return *d
+	}
+	return "-"
+}
+
 // jsonRoute is one route, with iproute2's field names and spellings. The
 // fields up to metric are always present (null when the route has none).
 type jsonRoute struct {
@@ -483,7 +491,7 @@ func linkText(l *route.Link, names map[int]string) string {
 		s += " qdisc " + l.Qdisc
 	}
 	if l.Master != 0 {
-		s += " master " + *devName(names, l.Master)
+		s += " master " + devText(names, l.Master)
 	}
 	s += " state " + l.OperState.String()
 	s += fmt.Sprintf(" qlen %d\n    link/%s", l.TxQueueLen, l.Type)
@@ -527,9 +535,9 @@ func addrJSON(a *route.Address, names map[int]string) jsonAddr {
 }
 
 func addrText(a *route.Address, names map[int]string) string {
-	s := fmt.Sprintf("%d: %s    %s %s", a.Index, *devName(names, a.Index), a.Family, a.Prefix)
+	s := fmt.Sprintf("%d: %s    %s %s", a.Index, devText(names, a.Index), a.Family, a.Prefix)
 	if a.Peer.IsValid() {
-		s = fmt.Sprintf("%d: %s    %s %s peer %s", a.Index, *devName(names, a.Index), a.Family, a.Prefix.Addr(), a.Peer)
+		s = fmt.Sprintf("%d: %s    %s %s peer %s", a.Index, devText(names, a.Index), a.Family, a.Prefix.Addr(), a.Peer)
 	}
 	if a.Broadcast.IsValid() {
 		s += " brd " + a.Broadcast.String()
@@ -558,7 +566,7 @@ func neighJSON(n *route.Neighbor, names map[int]string) jsonNeigh {
 }
 
 func neighText(n *route.Neighbor, names map[int]string) string {
-	s := n.Dst.String() + " dev " + *devName(names, n.Index)
+	s := n.Dst.String() + " dev " + devText(names, n.Index)
 	if len(n.LLAddr) > 0 {
 		s += " lladdr " + n.LLAddr.String()
 	}
