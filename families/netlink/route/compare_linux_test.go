@@ -300,10 +300,14 @@ type ipNexthop struct {
 }
 
 type ipRoute struct {
-	Type     string            `json:"type"`
-	Dst      string            `json:"dst"`
-	From     string            `json:"from,omitempty"`
-	Gateway  string            `json:"gateway,omitempty"`
+	Type    string `json:"type"`
+	Dst     string `json:"dst"`
+	From    string `json:"from,omitempty"`
+	Gateway string `json:"gateway,omitempty"`
+	Via     *struct {
+		Family string `json:"family"`
+		Host   string `json:"host"`
+	} `json:"via,omitempty"`
 	Dev      string            `json:"dev,omitempty"`
 	Table    string            `json:"table"`
 	Protocol string            `json:"protocol"`
@@ -382,6 +386,9 @@ func ipRoutes(t testing.TB, n *testNS) []string {
 	for _, ir := range ip {
 		if ir.Type == "" {
 			ir.Type = "unicast"
+		}
+		if ir.Via != nil { // RTA_VIA: a gateway of another family
+			ir.Gateway, ir.Via = ir.Via.Host, nil
 		}
 		if ir.Table == "" {
 			ir.Table = "main"

@@ -148,6 +148,7 @@ func setupRich(t testing.TB, n *testNS, nRoutes int) {
 		"route add default via 2001:db8::2 metric 1024",
 		"route add 2001:db8:200::/48 from 2001:db8:1::/64 via 2001:db8::2",
 		"route add 2001:db8:300::/48 via 2001:db8::2 expires 300",
+		"route add 10.85.0.0/16 via inet6 fe80::9 dev v0",
 		"neigh add 10.9.0.7 lladdr 02:00:00:00:00:07 dev v0 nud permanent",
 		"neigh add 10.9.0.8 lladdr 02:00:00:00:00:08 dev v0 nud stale",
 		"neigh add 10.9.0.9 lladdr 02:00:00:00:00:09 dev v0 nud reachable",
