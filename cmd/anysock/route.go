@@ -328,6 +328,7 @@ type jsonRoute struct {
 	Dst      string         `json:"dst"`
 	From     string         `json:"from,omitempty"`
 	Gateway  *string        `json:"gateway"`
+	Via      *jsonVia       `json:"via,omitempty"`
 	Dev      *string        `json:"dev"`
 	Table    string         `json:"table"`
 	Protocol string         `json:"protocol"`
@@ -339,6 +340,25 @@ type jsonRoute struct {
 	Expires  int32          `json:"expires,omitempty"`
 	Metrics  map[string]any `json:"metrics,omitempty"`
 	Nexthops []jsonNexthop  `json:"nexthops,omitempty"`
+}
+
+// jsonVia is a gateway of another family than the route (RTA_VIA), as
+// iproute2 prints it.
+type jsonVia struct {
+	Family string `json:"family"`
+	Host   string `json:"host"`
+}
+
+// via returns the RTA_VIA form of a gateway of another family, or nil.
+func via(fam route.Family, gw netip.Addr) *jsonVia {
+	if !gw.IsValid() || (gw.Is4() == (fam == route.FamilyIPv4)) {
+		return nil
+	}
+	f := route.FamilyIPv6
+	if gw.Is4() {
+		f = route.FamilyIPv4
+	}
+	return &jsonVia{Family: f.String(), Host: gw.String()}
 }
 
 type jsonNexthop struct {
@@ -380,6 +400,9 @@ func routeJSON(r *route.Route, names map[int]string) jsonRoute {
 	if r.Src.IsValid() && r.Src.Bits() > 0 {
 		j.From = dstText(r.Src)
 	}
+	if j.Via = via(r.Family, r.Gateway); j.Via != nil {
+		j.Gateway = nil
+	}
 	if r.HasPref {
 		j.Pref = r.Pref.String()
 	}
@@ -399,7 +422,9 @@ func routeText(r *route.Route, names map[int]string) string {
 	if j := routeJSON(r, names); j.From != "" {
 		b.WriteString(" from " + j.From)
 	}
-	if r.Gateway.IsValid() {
+	if v := via(r.Family, r.Gateway); v != nil {
+		b.WriteString(" via " + v.Family + " " + v.Host)
+	} else if r.Gateway.IsValid() {
 		b.WriteString(" via " + r.Gateway.String())
 	}
 	if d := devName(names, r.OIF); d != nil {

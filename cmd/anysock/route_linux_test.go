@@ -50,6 +50,7 @@ route add 10.51.0.0/16 dev v0 proto static
 route add 10.52.0.0/16 via 10.9.0.3 src 10.9.0.1 proto dhcp table 100
 route add 10.60.0.0/16 nexthop via 10.9.0.2 weight 2 nexthop via 10.9.0.3
 route add blackhole 10.80.0.0/16
+route add 10.85.0.0/16 via inet6 fe80::9 dev v0
 route add 2001:db8:100::/48 via 2001:db8::2 metric 10
 neigh add 10.9.0.7 lladdr 02:00:00:00:00:07 dev v0 nud permanent
 `
@@ -118,7 +119,7 @@ func TestRoutesJSONMatchesIP(t *testing.T) {
 	}
 	// Spellings.
 	text := out.String()
-	for _, s := range []string{`"dst":"default"`, `"table":"main"`, `"table":"local"`, `"table":"100"`, `"protocol":"kernel"`, `"protocol":"dhcp"`, `"scope":"link"`, `"type":"blackhole"`, `"mtu":1400`, `"nexthops":[`} {
+	for _, s := range []string{`"dst":"default"`, `"table":"main"`, `"table":"local"`, `"table":"100"`, `"protocol":"kernel"`, `"protocol":"dhcp"`, `"scope":"link"`, `"type":"blackhole"`, `"mtu":1400`, `"nexthops":[`, `"via":{"family":"inet6","host":"fe80::9"}`} {
 		if !strings.Contains(text, s) {
 			t.Errorf("output lacks %s", s)
 		}
