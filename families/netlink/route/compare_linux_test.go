@@ -216,6 +216,13 @@ func TestAddressesMatchIP(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	ourLife, ipLife := map[string][2]uint32{}, map[string][2]uint32{}
+	finite := func(s uint32) uint32 {
+		if s == route.Forever {
+			return s
+		}
+		return 1
+	}
 	var got []string
 	for _, a := range addrs {
 		ia := ipAddr{Ifindex: a.Index, Family: a.Family.String(), Local: a.Prefix.Addr().String(),
@@ -227,8 +234,9 @@ func TestAddressesMatchIP(t *testing.T) {
 		if a.Broadcast.IsValid() {
 			ia.Broadcast = a.Broadcast.String()
 		}
-		// Lifetimes count down; compare them coarsely.
-		ia.Valid, ia.Preferred = ia.Valid/100, ia.Preferred/100
+		// Finite lifetimes count down: compared apart, within 2 seconds.
+		ourLife[ia.Local] = [2]uint32{ia.Valid, ia.Preferred}
+		ia.Valid, ia.Preferred = finite(ia.Valid), finite(ia.Preferred)
 		got = append(got, canon(t, ia))
 	}
 	var ip []struct {
@@ -275,11 +283,23 @@ func TestAddressesMatchIP(t *testing.T) {
 					t.Fatalf("addr_info %s: %v", k, err)
 				}
 			}
-			ia.Valid, ia.Preferred = ia.Valid/100, ia.Preferred/100
+			ipLife[ia.Local] = [2]uint32{ia.Valid, ia.Preferred}
+			ia.Valid, ia.Preferred = finite(ia.Valid), finite(ia.Preferred)
 			want = append(want, canon(t, ia))
 		}
 	}
 	diffSets(t, "addresses", got, want)
+	for local, o := range ourLife {
+		p := ipLife[local]
+		for i := range o {
+			if d := int64(o[i]) - int64(p[i]); d < -2 || d > 2 {
+				t.Errorf("%s lifetimes: anysock %v, ip %v", local, o, p)
+			}
+		}
+	}
+	if l := ourLife["2001:db8:2::1"]; l[0] < 3590 || l[0] > 3600 || l[1] < 1790 || l[1] > 1800 {
+		t.Errorf("2001:db8:2::1 valid/preferred lifetimes %v, want about 3600/1800", l)
+	}
 	// The point-to-point address must have its peer.
 	found := false
 	for _, a := range addrs {
