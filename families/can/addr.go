@@ -97,10 +97,13 @@ const ISOTPSyntax = `"IFACE:TXID:RXID" with hexadecimal identifiers, 3 digits fo
 // of CAN identifiers the connection sends on (TxID) and receives on (RxID).
 // An identifier with EFFFlag set is a 29-bit one.
 type ISOTPAddr struct {
+	// Interface and Index name the interface, as in Addr.
 	Interface string
 	Index     int
-	TxID      uint32
-	RxID      uint32
+	// TxID is the identifier the socket sends on.
+	TxID uint32
+	// RxID is the identifier the socket receives on.
+	RxID uint32
 }
 
 // Network returns "can-isotp".
@@ -196,11 +199,17 @@ const J1939Syntax = `"IFACE" or "IFACE:ADDR[,PGN[,NAME]]" with hexadecimal field
 // value means address 0 and PGN 0, which are real ones. NewJ1939Addr returns
 // an address with every field absent.
 type J1939Addr struct {
+	// Interface and Index name the interface, as in Addr.
 	Interface string
 	Index     int
-	Name      uint64
-	PGN       uint32
-	Addr      uint8
+	// Name is the 64-bit J1939 NAME, or J1939NoName.
+	Name uint64
+	// PGN is the parameter group number (0 to J1939MaxPGN), or
+	// J1939NoPGN.
+	PGN uint32
+	// Addr is the 8-bit source or destination address, or J1939NoAddr
+	// (which is the broadcast address when sending).
+	Addr uint8
 }
 
 // NewJ1939Addr returns the address of interface iface with no NAME, no PGN

@@ -92,7 +92,9 @@ const BCMMaxFrames = 256
 // A BCMMessage is a broadcast-manager request or event: struct
 // bcm_msg_head followed by its frames.
 type BCMMessage struct {
-	Op    BCMOp
+	// Op is the request or event.
+	Op BCMOp
+	// Flags modify the request (see the BCM* flag constants).
 	Flags BCMFlags
 	// Count is the number of frames sent at Ival1 before switching to
 	// Ival2 (transmission tasks).

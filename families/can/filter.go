@@ -32,8 +32,11 @@ const MaxFilters = rawFilterMax
 // CAN_INV_FILTER and may not be set; use Invert. Error frames are selected
 // with error masks (RawConfig.ErrorMask), not filters.
 type Filter struct {
-	ID     uint32
-	Mask   uint32
+	// ID is the can_id to compare with, flag bits included.
+	ID uint32
+	// Mask selects the bits of ID that must match.
+	Mask uint32
+	// Invert passes the frames that do not match (CAN_INV_FILTER).
 	Invert bool
 }
 

@@ -228,7 +228,9 @@ func (c *ISOTPConn) WriteContext(ctx context.Context, b []byte) (int, error) {
 // An ISOTPSizeError reports a message longer than the kernel's ISO-TP
 // implementation accepts.
 type ISOTPSizeError struct {
+	// Len is the length of the message.
 	Len int
+	// Err is the kernel's error (EINVAL).
 	Err error
 }
 

@@ -25,10 +25,13 @@ const (
 // passes when its NAME, PGN and source address, masked, equal the filter's.
 // Zero masks match everything.
 type J1939Filter struct {
+	// Name and NameMask select the source NAME.
 	Name     uint64
 	NameMask uint64
-	PGN      uint32
-	PGNMask  uint32
+	// PGN and PGNMask select the parameter group number.
+	PGN     uint32
+	PGNMask uint32
+	// Addr and AddrMask select the source address.
 	Addr     uint8
 	AddrMask uint8
 }
