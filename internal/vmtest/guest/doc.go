@@ -15,7 +15,8 @@
 //     sets ANYSOCK_VMTEST=1 and ANYSOCK_REQUIRE_PEERS=1;
 //  4. runs the job's program in its directory, streaming its output to the
 //     runner over a virtio-serial port, then sends the exit status, waits
-//     for the runner's acknowledgement and powers the guest off.
+//     for the runner's acknowledgement and resets the guest, which ends QEMU
+//     (it runs with -no-reboot).
 //
 // Whatever goes wrong before the program starts is reported to the runner
 // as a harness failure, never as a test failure.
