@@ -41,6 +41,7 @@ const (
 	TimedOut
 )
 
+// String describes the outcome as the runner reports it.
 func (o Outcome) String() string {
 	switch o {
 	case Passed:
@@ -593,6 +594,7 @@ type limitedBuffer struct {
 	max int
 }
 
+// Write keeps what fits and reports everything written.
 func (l *limitedBuffer) Write(p []byte) (int, error) {
 	if room := l.max - l.buf.Len(); room > 0 {
 		l.buf.Write(p[:min(room, len(p))])
