@@ -5,6 +5,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/anysock/anysock/internal/leakcheck"
 	"github.com/anysock/anysock/internal/vmtest/proto"
@@ -152,16 +153,26 @@ func Setup(opts ...Option) error {
 		}
 		return nil
 	}
+	// ANYSOCK_VMTEST_VERBOSE=1 (vmrun -v sets it too) times each step.
+	verbose := os.Getenv("ANYSOCK_VMTEST_VERBOSE") == "1"
+	timed := func(what string, f func() error) error {
+		t0 := time.Now()
+		err := f()
+		if verbose {
+			fmt.Fprintf(os.Stderr, "vmtest: set-up %s: %v\n", what, time.Since(t0).Round(time.Millisecond))
+		}
+		return err
+	}
 	var mods []string
 	for _, o := range opts {
 		mods = append(mods, o.modules...)
 	}
-	if err := loadModules(mods); err != nil {
+	if err := timed("modules "+strings.Join(mods, " "), func() error { return loadModules(mods) }); err != nil {
 		return err
 	}
 	for _, o := range opts {
 		for _, s := range o.steps {
-			if err := s.run(); err != nil {
+			if err := timed(s.what, s.run); err != nil {
 				return fmt.Errorf("vmtest: set-up %q: %w", s.what, err)
 			}
 		}

@@ -346,7 +346,8 @@ func jobEnv(job proto.Job) []string {
 		case strings.HasPrefix(kv, "PATH="):
 			path = strings.TrimPrefix(kv, "PATH=")
 			continue
-		case strings.HasPrefix(kv, "ANYSOCK_VMTEST"), strings.HasPrefix(kv, "ANYSOCK_REQUIRE_PEERS="):
+		case strings.HasPrefix(kv, "ANYSOCK_VMTEST="), strings.HasPrefix(kv, "ANYSOCK_VMTEST_MODULES="),
+			strings.HasPrefix(kv, "ANYSOCK_REQUIRE_PEERS="):
 			continue
 		}
 		env = append(env, kv)

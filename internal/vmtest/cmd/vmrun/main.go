@@ -119,6 +119,7 @@ func run() int {
 	}
 	if *verbose {
 		cfg.Console, cfg.Log = os.Stderr, os.Stderr
+		os.Setenv("ANYSOCK_VMTEST_VERBOSE", "1") // vmtest.Setup times its steps
 	}
 	job := proto.Job{Argv: argv, Dir: wd, Env: os.Environ(), ModuleDir: modules, Shell: *shell}
 	if len(argv) > 0 {
