@@ -99,20 +99,33 @@ func (g *guest) run(start time.Time) proto.Status {
 		return proto.Status{Error: fmt.Sprintf("starting %s: %v", job.Argv[0], err)}
 	}
 	pw.Close()
-	buf := make([]byte, 32<<10)
-	for {
-		n, err := pr.Read(buf)
-		if n > 0 {
-			if werr := proto.WriteFrame(g.port, proto.Output, buf[:n]); werr != nil {
-				console("writing output: %v", werr)
+	copied := make(chan struct{})
+	go func() {
+		defer close(copied)
+		buf := make([]byte, 32<<10)
+		for {
+			n, err := pr.Read(buf)
+			if n > 0 {
+				if werr := proto.WriteFrame(g.port, proto.Output, buf[:n]); werr != nil {
+					console("writing output: %v", werr)
+				}
+			}
+			if err != nil {
+				return
 			}
 		}
-		if err != nil {
-			break
-		}
+	}()
+	err = cmd.Wait()
+	// A process the tests left behind may hold the output pipe open:
+	// drain what is there, then stop reading.
+	select {
+	case <-copied:
+	case <-time.After(2 * time.Second):
+		pr.Close()
+		<-copied
+		g.logf("the output pipe was still open after %s exited (a child process left running?)", filepath.Base(job.Argv[0]))
 	}
 	pr.Close()
-	err = cmd.Wait()
 	st := proto.Status{BootMillis: boot.Milliseconds(), RunMillis: time.Since(t0).Milliseconds()}
 	var ee *exec.ExitError
 	switch {

@@ -54,6 +54,17 @@ func payload(kind string) int {
 	case "fail":
 		fmt.Println("FAIL-MARKER: a test failed")
 		return 1
+	case "orphan":
+		// A child left running with our output: the guest must not wait
+		// for it.
+		cmd := exec.Command("sleep", "1000")
+		cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+		if err := cmd.Start(); err != nil {
+			fmt.Println(err)
+			return 3
+		}
+		fmt.Println("left a child behind")
+		return 0
 	case "setup":
 		vmtest.MustSetup(vmtest.Modules("no_such_module_anywhere"))
 		return 0
@@ -173,6 +184,14 @@ func TestPassed(t *testing.T) {
 		if !strings.Contains(o.stdout, want) {
 			t.Errorf("output lacks %q", want)
 		}
+	}
+}
+
+func TestOrphanHoldsOutput(t *testing.T) {
+	t.Parallel()
+	o := boot(t, "orphan", "-timeout", "60s")
+	if o.code != 0 || !strings.Contains(o.stdout, "left a child behind") {
+		t.Errorf("exit %d, want 0 and the program's output", o.code)
 	}
 }
 
