@@ -26,5 +26,8 @@ func TestMain(m *testing.M) {
 		// other libraries) alike.
 		vmtest.Command("sysctl", "-q", "-w", "net.core.rmem_max=134217728"),
 		vmtest.Command("sysctl", "-q", "-w", "net.core.rmem_default=134217728"),
+		// Locally sent CAN frames pass through the per-CPU backlog
+		// (netif_rx), which drops beyond netdev_max_backlog (1000).
+		vmtest.Command("sysctl", "-q", "-w", "net.core.netdev_max_backlog=100000"),
 	)
 }
