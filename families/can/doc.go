@@ -29,8 +29,8 @@
 // (BCMConn.StartCyclic) and content-filtered reception with timeouts
 // (BCMConn.Subscribe: RX_CHANGED and RX_TIMEOUT events from ReadEvent).
 // DialISOTP opens an ISO-TP connection for a pair of CAN identifiers that
-// carries messages of up to 4095 bytes (more with CAN FD link layers) as
-// one Read or Write each; ISOTPConfig sets padding, flow control and
+// carries messages of up to 4095 bytes (up to 66000 on recent kernels) as
+// one Read or Write each, over classic CAN or CAN FD frames; ISOTPConfig sets padding, flow control and
 // timing. ListenJ1939 opens a J1939 socket (a net.PacketConn addressed by
 // NAME, PGN and address); ClaimAddress runs J1939-81 address claiming.
 //

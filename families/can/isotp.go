@@ -46,9 +46,10 @@ const (
 // Message size limits of the kernel's ISO-TP implementation.
 const (
 	// ISOTPMaxLen is the longest message every kernel carries: the 12-bit
-	// length of a classic ISO-TP first frame. Newer kernels (6.1: 8200
-	// bytes, configurable since 6.2) accept more, using the 32-bit
-	// escape length.
+	// length of a classic ISO-TP first frame. Kernels with the 32-bit
+	// escape length accept more (Debian's 6.1.192 carries up to 66000
+	// bytes, checked by TestISOTPLimits); longer writes fail with an
+	// *ISOTPSizeError.
 	ISOTPMaxLen = 4095
 )
 
@@ -235,7 +236,7 @@ type ISOTPSizeError struct {
 }
 
 func (e *ISOTPSizeError) Error() string {
-	return fmt.Sprintf("can: ISO-TP message of %d bytes is longer than the kernel accepts (4095 with classic first frames; more only on kernels with the 32-bit length escape)", e.Len)
+	return fmt.Sprintf("can: ISO-TP message of %d bytes is longer than the kernel's ISO-TP accepts (4095 bytes are always carried; recent kernels take up to 66000)", e.Len)
 }
 
 // Unwrap returns the kernel's error.
