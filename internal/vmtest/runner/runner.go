@@ -283,6 +283,7 @@ func runOnce(ctx context.Context, cfg Config, job proto.Job) *Result {
 	var gotResult bool
 	var qemuExit error
 	killed := ""
+	done := ctx.Done()
 loop:
 	for {
 		select {
@@ -306,7 +307,8 @@ loop:
 				killed = "timeout"
 			}
 			_ = cmd.Process.Kill()
-		case <-ctx.Done():
+		case <-done:
+			done = nil // once: then wait for QEMU to exit
 			killed = "cancelled"
 			_ = cmd.Process.Kill()
 		}

@@ -2,14 +2,18 @@ package runner
 
 import (
 	"bytes"
+	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/anysock/anysock/internal/leakcheck"
+	"github.com/anysock/anysock/internal/vmtest/kmod"
 	"github.com/anysock/anysock/internal/vmtest/proto"
 )
 
@@ -121,4 +125,55 @@ func TestWritableDirs(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("WritableDirs = %q, want %q", got, want)
 	}
+}
+
+// TestCancel runs a fake QEMU that never exits on its own: cancelling the
+// context must kill it and report a harness failure (not a timeout).
+func TestCancel(t *testing.T) {
+	dir := t.TempDir()
+	fake := filepath.Join(dir, "qemu")
+	if err := os.WriteFile(fake, []byte("#!/bin/sh\nexec sleep 60\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	modDir := filepath.Join(dir, "6.1.0-test")
+	if err := os.MkdirAll(modDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// An index with the initramfs modules, and a static "init": any
+	// static binary will do for writing the initramfs.
+	ix := map[string]any{"release": "6.1.0-test", "modules": map[string]any{}, "builtin": map[string]bool{}}
+	for _, m := range initramfsModules {
+		ix["modules"].(map[string]any)[m] = map[string]string{"name": m, "path": m + ".ko"}
+		if err := os.WriteFile(filepath.Join(modDir, m+".ko"), []byte("ko"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b, _ := json.Marshal(ix)
+	if err := os.WriteFile(filepath.Join(modDir, kmod.IndexFile), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	init := staticBinary(t)
+	ctx, cancel := context.WithCancel(t.Context())
+	time.AfterFunc(300*time.Millisecond, cancel)
+	start := time.Now()
+	res := Run(ctx, Config{QEMU: fake, Init: init, ModuleDir: modDir, Kernel: "/dev/null", Timeout: time.Minute}, proto.Job{Argv: []string{"/bin/true"}})
+	if res.Outcome != HarnessFailed || !errors.Is(res.Err, context.Canceled) {
+		t.Errorf("outcome %v, %v; want a harness failure for the cancellation", res.Outcome, res.Err)
+	}
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("Run took %v after cancel", d)
+	}
+}
+
+// staticBinary returns a statically linked ELF file: glibc's ldconfig
+// is one on Debian, and so is the test binary when built without cgo.
+func staticBinary(t *testing.T) string {
+	self, _ := os.Executable()
+	for _, p := range []string{"/sbin/ldconfig", "/usr/sbin/ldconfig", self} {
+		if p != "" && checkStatic(p) == nil {
+			return p
+		}
+	}
+	t.Skip("no statically linked ELF file at hand")
+	return ""
 }
