@@ -2,10 +2,12 @@ package anysock_test
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"os"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/anysock/anysock"
 	"github.com/anysock/anysock/families/unix"
@@ -268,6 +270,59 @@ func BenchmarkReadBatch(b *testing.B) {
 				if _, err := y.Read(rbuf); err != nil {
 					return err
 				}
+			}
+			return nil
+		})
+	})
+	// The kernel's own ceiling: the same work with raw system calls on a
+	// blocking socketpair, no poller.
+	rawRun := func(b *testing.B, read func(fd int) error) {
+		fds := seqpacketFDs(b, xunix.SOCK_DGRAM)
+		defer xunix.Close(fds[0])
+		defer xunix.Close(fds[1])
+		b.ReportAllocs()
+		var reading time.Duration
+		for b.Loop() {
+			for i := 0; i < batch; i++ {
+				if _, err := xunix.Write(fds[0], rbuf); err != nil {
+					b.Fatal(err)
+				}
+			}
+			start := time.Now()
+			if err := read(fds[1]); err != nil {
+				b.Fatal(err)
+			}
+			reading += time.Since(start)
+		}
+		b.ReportMetric(float64(b.N*batch)/reading.Seconds(), "datagrams/s")
+	}
+	b.Run("raw-read", func(b *testing.B) {
+		rawRun(b, func(fd int) error {
+			for i := 0; i < batch; i++ {
+				if _, err := xunix.Read(fd, rbuf); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	})
+	b.Run("raw-recvmmsg", func(b *testing.B) {
+		type mmsghdr struct {
+			hdr xunix.Msghdr
+			len uint32
+		}
+		mm := make([]mmsghdr, batch)
+		iovs := make([]xunix.Iovec, batch)
+		for i := range mm {
+			iovs[i].Base = &in[i].Buffers[0][0]
+			iovs[i].SetLen(benchSize)
+			mm[i].hdr.Iov = &iovs[i]
+			mm[i].hdr.SetIovlen(1)
+		}
+		rawRun(b, func(fd int) error {
+			r, _, e := xunix.Syscall6(xunix.SYS_RECVMMSG, uintptr(fd), uintptr(unsafe.Pointer(&mm[0])), batch, 0, 0, 0)
+			if e != 0 || r != batch {
+				return fmt.Errorf("recvmmsg = %d, %v", r, e)
 			}
 			return nil
 		})
