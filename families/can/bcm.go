@@ -73,17 +73,31 @@ type bcmMsgHead struct {
 	CanID, Nframes       uint32
 }
 
-// Layout of struct bcm_msg_head: the frames that follow it are 8-byte
-// aligned (struct can_frame's data is), so the head is padded to 8.
+// bcmLayout describes struct bcm_msg_head for one size of C long.
+type bcmLayout struct {
+	long, head, ival1, ival2, canID int
+}
+
+// Layouts of struct bcm_msg_head. The frames that follow the head are
+// 8-byte aligned (struct can_frame's data is), so the head is padded to 8.
 var (
-	bcmOffIval1 = int(unsafe.Offsetof(bcmMsgHead{}.Ival1))
-	bcmOffIval2 = int(unsafe.Offsetof(bcmMsgHead{}.Ival2))
-	bcmOffCanID = int(unsafe.Offsetof(bcmMsgHead{}.CanID))
-	bcmLong     = int(unsafe.Sizeof(int(0)))
-	// BCMHeadSize is sizeof(struct bcm_msg_head) on this architecture (56
-	// on 64-bit systems, 40 on 32-bit ones).
-	BCMHeadSize = (int(unsafe.Sizeof(bcmMsgHead{})) + 7) &^ 7
+	bcmNative = bcmLayout{
+		long:  int(unsafe.Sizeof(int(0))),
+		head:  (int(unsafe.Sizeof(bcmMsgHead{})) + 7) &^ 7,
+		ival1: int(unsafe.Offsetof(bcmMsgHead{}.Ival1)),
+		ival2: int(unsafe.Offsetof(bcmMsgHead{}.Ival2)),
+		canID: int(unsafe.Offsetof(bcmMsgHead{}.CanID)),
+	}
+	// bcm64 is the layout of a 64-bit kernel. CAN_BCM has no compat
+	// translation: a 32-bit process on a 64-bit kernel must use it.
+	bcm64 = bcmLayout{long: 8, head: 56, ival1: 16, ival2: 32, canID: 48}
 )
+
+// BCMHeadSize is sizeof(struct bcm_msg_head) for this process's
+// architecture (56 on 64-bit systems, 40 on 32-bit ones), the layout of
+// BCMMessage.AppendBinary and UnmarshalBinary. A BCMConn of a 32-bit
+// process on a 64-bit kernel uses the kernel's 56-byte layout instead.
+var BCMHeadSize = bcmNative.head
 
 // BCMMaxFrames is the most frames one broadcast-manager message carries
 // (MAX_NFRAMES).
@@ -130,31 +144,31 @@ func (m *BCMMessage) nframes() int {
 	return len(m.Frames)
 }
 
-// Size returns the size of m's wire form.
+// Size returns the size of m's wire form (with BCMHeadSize).
 func (m *BCMMessage) Size() int { return BCMHeadSize + m.nframes()*m.frameSize() }
 
-func putLong(b []byte, v int) {
-	if bcmLong == 8 {
+func (l *bcmLayout) putLong(b []byte, v int64) {
+	if l.long == 8 {
 		binary.NativeEndian.PutUint64(b, uint64(v))
 	} else {
 		binary.NativeEndian.PutUint32(b, uint32(v))
 	}
 }
 
-func getLong(b []byte) int {
-	if bcmLong == 8 {
-		return int(int64(binary.NativeEndian.Uint64(b)))
+func (l *bcmLayout) getLong(b []byte) int64 {
+	if l.long == 8 {
+		return int64(binary.NativeEndian.Uint64(b))
 	}
-	return int(int32(binary.NativeEndian.Uint32(b)))
+	return int64(int32(binary.NativeEndian.Uint32(b)))
 }
 
-func putTimeval(b []byte, d time.Duration) {
-	putLong(b, int(d/time.Second))
-	putLong(b[bcmLong:], int(d%time.Second/time.Microsecond))
+func (l *bcmLayout) putTimeval(b []byte, d time.Duration) {
+	l.putLong(b, int64(d/time.Second))
+	l.putLong(b[l.long:], int64(d%time.Second/time.Microsecond))
 }
 
-func getTimeval(b []byte) time.Duration {
-	return time.Duration(getLong(b))*time.Second + time.Duration(getLong(b[bcmLong:]))*time.Microsecond
+func (l *bcmLayout) getTimeval(b []byte) time.Duration {
+	return time.Duration(l.getLong(b))*time.Second + time.Duration(l.getLong(b[l.long:]))*time.Microsecond
 }
 
 func bcmErr(op, format string, args ...any) error {
@@ -164,6 +178,10 @@ func bcmErr(op, format string, args ...any) error {
 // AppendBinary appends m's wire form to b, validating every frame. It does
 // not allocate when b has room.
 func (m *BCMMessage) AppendBinary(b []byte) ([]byte, error) {
+	return m.appendBinary(b, &bcmNative)
+}
+
+func (m *BCMMessage) appendBinary(b []byte, l *bcmLayout) ([]byte, error) {
 	n := m.nframes()
 	if n > BCMMaxFrames {
 		return b, bcmErr("encode", "%d frames; at most %d", n, BCMMaxFrames)
@@ -178,15 +196,17 @@ func (m *BCMMessage) AppendBinary(b []byte) ([]byte, error) {
 		return b, bcmErr("encode", "classic Frames set with the BCMFDFrame flag; use FDFrames")
 	}
 	start := len(b)
-	b = append(b, make([]byte, BCMHeadSize)...)
+	for i := 0; i < l.head; i++ {
+		b = append(b, 0)
+	}
 	h := b[start:]
 	binary.NativeEndian.PutUint32(h[0:], uint32(m.Op))
 	binary.NativeEndian.PutUint32(h[4:], uint32(m.Flags))
 	binary.NativeEndian.PutUint32(h[8:], m.Count)
-	putTimeval(h[bcmOffIval1:], m.Ival1)
-	putTimeval(h[bcmOffIval2:], m.Ival2)
-	binary.NativeEndian.PutUint32(h[bcmOffCanID:], m.ID)
-	binary.NativeEndian.PutUint32(h[bcmOffCanID+4:], uint32(n))
+	l.putTimeval(h[l.ival1:], m.Ival1)
+	l.putTimeval(h[l.ival2:], m.Ival2)
+	binary.NativeEndian.PutUint32(h[l.canID:], m.ID)
+	binary.NativeEndian.PutUint32(h[l.canID+4:], uint32(n))
 	var err error
 	for i := range m.Frames {
 		if b, err = m.Frames[i].AppendBinary(b); err != nil {
@@ -206,18 +226,22 @@ func (m *BCMMessage) AppendBinary(b []byte) ([]byte, error) {
 // UnmarshalBinary decodes a broadcast-manager message, reusing the
 // capacity of m.Frames and m.FDFrames.
 func (m *BCMMessage) UnmarshalBinary(b []byte) error {
-	if len(b) < BCMHeadSize {
-		return bcmErr("decode", "%d bytes, shorter than the %d-byte head", len(b), BCMHeadSize)
+	return m.unmarshalBinary(b, &bcmNative)
+}
+
+func (m *BCMMessage) unmarshalBinary(b []byte, l *bcmLayout) error {
+	if len(b) < l.head {
+		return bcmErr("decode", "%d bytes, shorter than the %d-byte head", len(b), l.head)
 	}
 	m.Op = BCMOp(binary.NativeEndian.Uint32(b[0:]))
 	m.Flags = BCMFlags(binary.NativeEndian.Uint32(b[4:]))
 	m.Count = binary.NativeEndian.Uint32(b[8:])
-	m.Ival1 = getTimeval(b[bcmOffIval1:])
-	m.Ival2 = getTimeval(b[bcmOffIval2:])
-	m.ID = binary.NativeEndian.Uint32(b[bcmOffCanID:])
-	n := int(binary.NativeEndian.Uint32(b[bcmOffCanID+4:]))
+	m.Ival1 = l.getTimeval(b[l.ival1:])
+	m.Ival2 = l.getTimeval(b[l.ival2:])
+	m.ID = binary.NativeEndian.Uint32(b[l.canID:])
+	n := int(binary.NativeEndian.Uint32(b[l.canID+4:]))
 	size := m.frameSize()
-	body := b[BCMHeadSize:]
+	body := b[l.head:]
 	if n > BCMMaxFrames || len(body) != n*size {
 		return bcmErr("decode", "head announces %d frames of %d bytes, body has %d bytes", n, size, len(body))
 	}
@@ -246,7 +270,8 @@ func (m *BCMMessage) UnmarshalBinary(b []byte) error {
 // messages. Methods are safe for concurrent use.
 type BCMConn struct {
 	*anysock.Conn
-	raddr *Addr
+	raddr  *Addr
+	layout *bcmLayout // the kernel's struct bcm_msg_head
 
 	wmu  sync.Mutex
 	wbuf []byte
@@ -274,7 +299,11 @@ func DialBCM(ctx context.Context, iface string, cfg *anysock.Config) (*BCMConn, 
 	if err != nil {
 		return nil, &net.OpError{Op: "dial", Net: NetworkBCM, Addr: ra, Err: err}
 	}
-	return &BCMConn{Conn: conn, raddr: ra, rbuf: make([]byte, BCMHeadSize+BCMMaxFrames*FDFrameSize)}, nil
+	layout := &bcmNative
+	if layout.long == 4 && kernel64() {
+		layout = &bcm64
+	}
+	return &BCMConn{Conn: conn, raddr: ra, layout: layout, rbuf: make([]byte, layout.head+BCMMaxFrames*FDFrameSize)}, nil
 }
 
 // RemoteAddr returns the interface the socket is connected to. (The
@@ -286,7 +315,7 @@ func (c *BCMConn) RemoteAddr() net.Addr { return c.raddr }
 func (c *BCMConn) Send(ctx context.Context, m *BCMMessage) error {
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
-	b, err := m.AppendBinary(c.wbuf[:0])
+	b, err := m.appendBinary(c.wbuf[:0], c.layout)
 	if err != nil {
 		return &net.OpError{Op: "write", Net: NetworkBCM, Addr: c.RemoteAddr(), Err: err}
 	}
@@ -311,7 +340,7 @@ func (c *BCMConn) ReadEvent(ctx context.Context, m *BCMMessage) error {
 	if err != nil {
 		return err
 	}
-	if err := m.UnmarshalBinary(c.rbuf[:n]); err != nil {
+	if err := m.unmarshalBinary(c.rbuf[:n], c.layout); err != nil {
 		return &net.OpError{Op: "read", Net: NetworkBCM, Addr: c.RemoteAddr(), Err: err}
 	}
 	return nil

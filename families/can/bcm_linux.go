@@ -64,3 +64,17 @@ func dialBCMConn(p anysock.Proto, ra *Addr, base anysock.Config) (*anysock.Conn,
 	defer f.Close()
 	return p.FileConn(f)
 }
+
+// kernel64 reports whether the running kernel is 64-bit, whatever this
+// process's word size.
+func kernel64() bool {
+	var u unix.Utsname
+	if unix.Uname(&u) != nil {
+		return false
+	}
+	switch unix.ByteSliceToString(u.Machine[:]) {
+	case "x86_64", "aarch64", "aarch64_be", "ppc64", "ppc64le", "s390x", "mips64", "riscv64", "loongarch64", "sparc64", "parisc64":
+		return true
+	}
+	return false
+}
