@@ -382,3 +382,21 @@ func TestJ1939AddressClaim(t *testing.T) {
 		t.Fatalf("from claimed address: %d %v %v", n, from, err)
 	}
 }
+
+// TestBCMFD sends a CAN FD frame through the broadcast manager (TX_SEND
+// with CAN_FD_FRAME) and reads it on a raw FD socket.
+func TestBCMFD(t *testing.T) {
+	bcm := dialBCM(t, "vcan0")
+	r := dial(t, "vcan0", &can.RawConfig{FD: true, Filters: []can.Filter{can.MatchID(0x333, false)}})
+	var f can.FDFrame
+	f.ID, f.Flags = 0x333, can.BRS
+	f.SetPayload(pattern(32))
+	if err := bcm.Send(testCtx(t), &can.BCMMessage{Op: can.BCMTxSend, Flags: can.BCMFDFrame, ID: 0x333, FDFrames: []can.FDFrame{f}}); err != nil {
+		t.Fatal(err)
+	}
+	var got can.FDFrame
+	deadline(t, r, 5*time.Second)
+	if err := r.ReadFDFrame(&got); err != nil || got != f {
+		t.Fatalf("got %v, %v; want %v", &got, err, &f)
+	}
+}
