@@ -72,6 +72,11 @@ func NetNS(names ...string) Option {
 	return o
 }
 
+// NetNSPath returns the file that names a namespace created with NetNS.
+// Open it and pass its descriptor as anysock.Config.NetNS to create a
+// socket in that namespace.
+func NetNSPath(name string) string { return "/run/netns/" + name }
+
 // Veth is a pair of virtual Ethernet interfaces joined back to back.
 type Veth struct {
 	// Name and Peer name the two ends.

@@ -2,6 +2,7 @@ package vmtest_test
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"strings"
@@ -17,7 +18,7 @@ import (
 // in each, a vcan interface and extra modules.
 func TestMain(m *testing.M) {
 	vmtest.Main(m,
-		vmtest.Modules("can_raw", "dummy"),
+		vmtest.Modules("can_raw", "dummy", "rds_tcp"),
 		vmtest.VCAN("vcan0", "vcan1"),
 		vmtest.NetNS("left", "right"),
 		vmtest.VethPair(vmtest.Veth{
@@ -52,7 +53,7 @@ func TestModulesLoaded(t *testing.T) {
 	guestOnly(t)
 	// can_raw pulls in can; vcan pulls in can_dev; tipc for TIPC nodes;
 	// veth for the pair.
-	for _, m := range []string{"can", "can_raw", "can_dev", "vcan", "dummy", "veth", "tipc"} {
+	for _, m := range []string{"can", "can_raw", "can_dev", "vcan", "dummy", "veth", "tipc", "rds", "rds_tcp"} {
 		if _, err := os.Stat("/sys/module/" + m); err != nil {
 			t.Errorf("module %s not loaded: %v", m, err)
 		}
@@ -66,6 +67,11 @@ func TestInterfaces(t *testing.T) {
 		out := run(t, "ip", "-o", "link", "show", ifc)
 		if !strings.Contains(out, ",UP") {
 			t.Errorf("%s is not up: %s", ifc, out)
+		}
+	}
+	for _, ns := range []string{"left", "right"} {
+		if _, err := os.Stat(vmtest.NetNSPath(ns)); err != nil {
+			t.Errorf("namespace %s: %v", ns, err)
 		}
 	}
 	// The veth ends are in their namespaces, addressed, with a carrier
@@ -95,6 +101,50 @@ func TestTIPCCluster(t *testing.T) {
 				run(t, "ip", "netns", "exec", "left", "tipc", "bearer", "list"))
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// TestRDSOverTCP sends an RDS datagram between CPython peers in the two
+// namespaces, over the rds_tcp transport and the veth pair.
+func TestRDSOverTCP(t *testing.T) {
+	guestOnly(t)
+	py := "/usr/bin/python3"
+	srv := exec.Command("ip", "netns", "exec", "right", py, "-c", `
+import socket
+s = socket.socket(socket.AF_RDS, socket.SOCK_SEQPACKET, 0)
+s.bind(("10.99.0.2", 4000))
+print("ready", flush=True)
+s.settimeout(20)
+data, addr = s.recvfrom(100)
+print("got", data.decode(), addr, flush=True)
+`)
+	out, err := srv.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr strings.Builder
+	srv.Stderr = &stderr
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Process.Kill()
+	buf := make([]byte, 100)
+	if n, err := out.Read(buf); err != nil || !strings.HasPrefix(string(buf[:n]), "ready") {
+		srv.Wait()
+		t.Fatalf("server: %q %v %s", buf[:n], err, stderr.String())
+	}
+	run(t, "ip", "netns", "exec", "left", py, "-c", `
+import socket
+s = socket.socket(socket.AF_RDS, socket.SOCK_SEQPACKET, 0)
+s.bind(("10.99.0.1", 4001))
+s.sendto(b"over tcp", ("10.99.0.2", 4000))
+`)
+	rest, _ := io.ReadAll(out)
+	if err := srv.Wait(); err != nil {
+		t.Fatalf("server: %v\n%s%s", err, rest, stderr.String())
+	}
+	if got := string(rest); !strings.Contains(got, "got over tcp ('10.99.0.1', 4001)") {
+		t.Errorf("server printed %q", got)
 	}
 }
 
