@@ -201,3 +201,41 @@ func ExampleParseFilter() {
 	fmt.Println(f.Invert, f.Match(0x123, 0), f.Match(0x456, 0))
 	// Output: true false true
 }
+
+// TestNilConns: methods on nil or zero-value conns return errors, never
+// panic.
+func TestNilConns(t *testing.T) {
+	var f can.Frame
+	var fd can.FDFrame
+	var r *can.RawConn
+	if err := r.ReadFrame(&f); err == nil {
+		t.Error("nil RawConn ReadFrame succeeded")
+	}
+	if err := (&can.RawConn{}).WriteFrame(&f); err == nil {
+		t.Error("zero RawConn WriteFrame succeeded")
+	}
+	if _, err := r.ReadFrames(nil, make([]can.Frame, 2)); err == nil {
+		t.Error("nil RawConn ReadFrames succeeded")
+	}
+	// Option methods are promoted from an embedded value: they are safe
+	// on a zero RawConn (a nil *RawConn cannot reach them).
+	if err := (&can.RawConn{}).SetFilters(nil); err == nil {
+		t.Error("zero RawConn SetFilters succeeded")
+	}
+	var p *can.RawPacketConn
+	if _, err := p.ReadFrameFrom(nil, &fd); err == nil {
+		t.Error("nil RawPacketConn ReadFrameFrom succeeded")
+	}
+	var b *can.BCMConn
+	if err := b.Send(nil, &can.BCMMessage{}); err == nil || b.RemoteAddr() != nil {
+		t.Error("nil BCMConn Send succeeded")
+	}
+	var i *can.ISOTPConn
+	if _, err := i.Write([]byte{1}); err == nil {
+		t.Error("nil ISOTPConn Write succeeded")
+	}
+	var j *can.J1939Conn
+	if _, _, err := j.ReadFrom(make([]byte, 8)); err == nil {
+		t.Error("nil J1939Conn ReadFrom succeeded")
+	}
+}

@@ -309,10 +309,18 @@ func DialBCM(ctx context.Context, iface string, cfg *anysock.Config) (*BCMConn, 
 // RemoteAddr returns the interface the socket is connected to. (The
 // kernel's CAN_BCM has no getpeername, so the embedded Conn does not know
 // it.)
-func (c *BCMConn) RemoteAddr() net.Addr { return c.raddr }
+func (c *BCMConn) RemoteAddr() net.Addr {
+	if c == nil || c.raddr == nil {
+		return nil
+	}
+	return c.raddr
+}
 
 // Send writes one broadcast-manager message. ctx may be nil.
 func (c *BCMConn) Send(ctx context.Context, m *BCMMessage) error {
+	if c == nil || c.Conn == nil {
+		return errNil("write", NetworkBCM)
+	}
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
 	b, err := m.appendBinary(c.wbuf[:0], c.layout)
@@ -334,6 +342,9 @@ func ctxOrBG(ctx context.Context) context.Context {
 // ReadEvent reads one message from the broadcast manager into m, reusing
 // m's frame slices. ctx may be nil.
 func (c *BCMConn) ReadEvent(ctx context.Context, m *BCMMessage) error {
+	if c == nil || c.Conn == nil {
+		return errNil("read", NetworkBCM)
+	}
 	c.rmu.Lock()
 	defer c.rmu.Unlock()
 	n, err := c.Conn.ReadContext(ctxOrBG(ctx), c.rbuf)

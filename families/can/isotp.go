@@ -216,6 +216,9 @@ func (c *ISOTPConn) Write(b []byte) (int, error) {
 
 // WriteContext is Write bounded by ctx.
 func (c *ISOTPConn) WriteContext(ctx context.Context, b []byte) (int, error) {
+	if c == nil || c.Conn == nil {
+		return 0, errNil("write", NetworkISOTP)
+	}
 	if len(b) == 0 {
 		return 0, &net.OpError{Op: "write", Net: NetworkISOTP, Source: c.LocalAddr(), Err: errors.New("can: empty ISO-TP message")}
 	}

@@ -149,6 +149,9 @@ func (c *J1939Conn) ReadFromContext(ctx context.Context, b []byte) (int, net.Add
 // them reports anysock.ErrControlTruncated: this method and ReadFrom
 // provide the room. ctx may be nil.
 func (c *J1939Conn) ReadFromInfo(ctx context.Context, b []byte, info *J1939Info) (int, *J1939Addr, error) {
+	if c == nil || c.PacketConn == nil {
+		return 0, nil, errNil("read", NetworkJ1939)
+	}
 	c.rmu.Lock()
 	defer c.rmu.Unlock()
 	n, oobn, _, from, err := c.PacketConn.ReadMsgFromContext(ctx, b, c.oob[:], 0)

@@ -52,6 +52,9 @@ func ListenPacket(ctx context.Context, iface string, cfg *RawConfig) (*RawPacket
 // ReadFrameFrom reads one frame, classic or FD, and returns the interface
 // it arrived on. ctx may be nil.
 func (c *RawPacketConn) ReadFrameFrom(ctx context.Context, f *FDFrame) (*Addr, error) {
+	if c == nil || c.PacketConn == nil {
+		return nil, errNil("read", Network)
+	}
 	c.rmu.Lock()
 	defer c.rmu.Unlock()
 	n, _, _, from, err := c.PacketConn.ReadMsgFromContext(ctx, c.rbuf[:], nil, 0)
@@ -68,6 +71,9 @@ func (c *RawPacketConn) ReadFrameFrom(ctx context.Context, f *FDFrame) (*Addr, e
 // WriteFrameTo sends one frame, classic or FD, on the interface to. ctx
 // may be nil.
 func (c *RawPacketConn) WriteFrameTo(ctx context.Context, f *FDFrame, to *Addr) error {
+	if c == nil || c.PacketConn == nil {
+		return errNil("write", Network)
+	}
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
 	werr := func(err error) error {

@@ -14,6 +14,11 @@ import (
 
 func nativeUint64(b []byte) uint64 { return binary.NativeEndian.Uint64(b) }
 
+// errNil is returned by methods called on a nil or zero-value conn.
+func errNil(op, network string) error {
+	return &net.OpError{Op: op, Net: network, Err: errors.New("can: method called on a nil or unopened conn")}
+}
+
 // RawConfig holds the options of a CAN_RAW socket. They are applied before
 // the socket is bound, so no unwanted frame is ever queued. A nil
 // *RawConfig means the kernel's defaults: classic frames only, every frame
@@ -121,6 +126,8 @@ type common struct {
 	codec *Codec
 }
 
+func (c *common) ok() bool { return c != nil && c.rc != nil }
+
 func (c *common) opErr(op string, err error) error {
 	if err == nil {
 		return nil
@@ -224,6 +231,9 @@ func (c *RawConn) ReadFrame(f *Frame) error {
 
 // ReadFrameContext is ReadFrame bounded by ctx.
 func (c *RawConn) ReadFrameContext(ctx context.Context, f *Frame) error {
+	if c == nil || c.Conn == nil {
+		return errNil("read", Network)
+	}
 	c.rmu.Lock()
 	defer c.rmu.Unlock()
 	n, err := c.read(ctx)
@@ -262,6 +272,9 @@ func (c *RawConn) ReadFDFrame(f *FDFrame) error {
 
 // ReadFDFrameContext is ReadFDFrame bounded by ctx.
 func (c *RawConn) ReadFDFrameContext(ctx context.Context, f *FDFrame) error {
+	if c == nil || c.Conn == nil {
+		return errNil("read", Network)
+	}
 	c.rmu.Lock()
 	defer c.rmu.Unlock()
 	n, err := c.read(ctx)
@@ -291,6 +304,9 @@ type FrameInfo struct {
 // ReadFrameInfo reads one frame, classic or FD, with its timestamp and
 // origin. ctx may be nil.
 func (c *RawConn) ReadFrameInfo(ctx context.Context, f *FDFrame, info *FrameInfo) error {
+	if c == nil || c.Conn == nil {
+		return errNil("read", Network)
+	}
 	c.rmu.Lock()
 	defer c.rmu.Unlock()
 	n, oobn, flags, err := c.Conn.ReadMsgContext(ctx, c.rbuf[:], c.roob[:], 0)
@@ -317,6 +333,9 @@ func (c *RawConn) WriteFrame(f *Frame) error {
 
 // WriteFrameContext is WriteFrame bounded by ctx.
 func (c *RawConn) WriteFrameContext(ctx context.Context, f *Frame) error {
+	if c == nil || c.Conn == nil {
+		return errNil("write", Network)
+	}
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
 	b, err := f.AppendBinary(c.wbuf[:0])
@@ -335,6 +354,9 @@ func (c *RawConn) WriteFDFrame(f *FDFrame) error {
 
 // WriteFDFrameContext is WriteFDFrame bounded by ctx.
 func (c *RawConn) WriteFDFrameContext(ctx context.Context, f *FDFrame) error {
+	if c == nil || c.Conn == nil {
+		return errNil("write", Network)
+	}
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
 	if f.Flags&FD != 0 && !c.fd {
@@ -380,6 +402,9 @@ func (e *fdMTUError) Unwrap() error { return e.err }
 // SetFilters replaces the socket's filters (CAN_RAW_FILTER). Nil or empty
 // receives no data frames; use []Filter{{}} (ID 0, Mask 0) to receive all.
 func (c *common) SetFilters(fs []Filter) error {
+	if !c.ok() {
+		return errNil("set", Network)
+	}
 	if fs == nil {
 		fs = []Filter{}
 	}
@@ -388,6 +413,9 @@ func (c *common) SetFilters(fs []Filter) error {
 
 // Filters returns the socket's filters.
 func (c *common) Filters() ([]Filter, error) {
+	if !c.ok() {
+		return nil, errNil("get", Network)
+	}
 	buf := make([]byte, MaxFilters*sizeofCANFilter)
 	n, err := getsockopt(c.rc, solCANRaw, rawFilter, buf)
 	if err != nil {
@@ -398,28 +426,43 @@ func (c *common) Filters() ([]Filter, error) {
 
 // SetErrorMask chooses the error frames received (CAN_RAW_ERR_FILTER).
 func (c *common) SetErrorMask(m ErrorClass) error {
+	if !c.ok() {
+		return errNil("set", Network)
+	}
 	return c.opErr("set", setsockopt(c.rc, solCANRaw, rawErrFilter, u32Opt(uint32(m))))
 }
 
 // SetLoopback turns local loopback on or off (CAN_RAW_LOOPBACK).
 func (c *common) SetLoopback(on bool) error {
+	if !c.ok() {
+		return errNil("set", Network)
+	}
 	return c.opErr("set", setsockopt(c.rc, solCANRaw, rawLoopback, boolOpt(on)))
 }
 
 // SetReceiveOwn sets whether the socket receives its own frames
 // (CAN_RAW_RECV_OWN_MSGS).
 func (c *common) SetReceiveOwn(on bool) error {
+	if !c.ok() {
+		return errNil("set", Network)
+	}
 	return c.opErr("set", setsockopt(c.rc, solCANRaw, rawRecvOwnMsgs, boolOpt(on)))
 }
 
 // SetJoinFilters sets whether a frame must pass all filters rather than any
 // (CAN_RAW_JOIN_FILTERS).
 func (c *common) SetJoinFilters(on bool) error {
+	if !c.ok() {
+		return errNil("set", Network)
+	}
 	return c.opErr("set", setsockopt(c.rc, solCANRaw, rawJoinFilters, boolOpt(on)))
 }
 
 // SetFD enables or disables CAN FD frames (CAN_RAW_FD_FRAMES).
 func (c *common) SetFD(on bool) error {
+	if !c.ok() {
+		return errNil("set", Network)
+	}
 	if err := setsockopt(c.rc, solCANRaw, rawFDFrames, boolOpt(on)); err != nil {
 		return c.opErr("set", err)
 	}
@@ -429,6 +472,9 @@ func (c *common) SetFD(on bool) error {
 
 // SetTimestamps turns receive timestamps (SO_TIMESTAMPNS) on or off.
 func (c *common) SetTimestamps(on bool) error {
+	if !c.ok() {
+		return errNil("set", Network)
+	}
 	return c.opErr("set", setsockopt(c.rc, solSocket, soTimestampNS, boolOpt(on)))
 }
 
@@ -469,6 +515,9 @@ func (c *RawConn) frameSize() int {
 // ctx may be nil. An FD frame in the batch ends it with an error matching
 // ErrFrame (the frames before it are returned).
 func (c *RawConn) ReadFrames(ctx context.Context, fs []Frame) (int, error) {
+	if c == nil || c.Conn == nil {
+		return 0, errNil("read", Network)
+	}
 	c.bmu.Lock()
 	defer c.bmu.Unlock()
 	ms := c.batch.prepare(len(fs), c.frameSize())
@@ -487,6 +536,9 @@ func (c *RawConn) ReadFrames(ctx context.Context, fs []Frame) (int, error) {
 // ReadFDFrames reads up to len(fs) frames, classic or FD, with one
 // recvmmsg(2) call. ctx may be nil.
 func (c *RawConn) ReadFDFrames(ctx context.Context, fs []FDFrame) (int, error) {
+	if c == nil || c.Conn == nil {
+		return 0, errNil("read", Network)
+	}
 	c.bmu.Lock()
 	defer c.bmu.Unlock()
 	ms := c.batch.prepare(len(fs), c.frameSize())
@@ -506,6 +558,9 @@ func (c *RawConn) ReadFDFrames(ctx context.Context, fs []FDFrame) (int, error) {
 // many were sent. Every frame is validated before any is sent. ctx may be
 // nil.
 func (c *RawConn) WriteFrames(ctx context.Context, fs []Frame) (int, error) {
+	if c == nil || c.Conn == nil {
+		return 0, errNil("write", Network)
+	}
 	c.wbmu.Lock()
 	defer c.wbmu.Unlock()
 	ms := c.wbatch.prepare(len(fs), FrameSize)
@@ -520,6 +575,9 @@ func (c *RawConn) WriteFrames(ctx context.Context, fs []Frame) (int, error) {
 // WriteFDFrames writes frames, classic or FD, with sendmmsg(2). ctx may be
 // nil.
 func (c *RawConn) WriteFDFrames(ctx context.Context, fs []FDFrame) (int, error) {
+	if c == nil || c.Conn == nil {
+		return 0, errNil("write", Network)
+	}
 	c.wbmu.Lock()
 	defer c.wbmu.Unlock()
 	ms := c.wbatch.prepare(len(fs), FDFrameSize)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"os"
+	"strconv"
 	"syscall"
 	"testing"
 	"time"
@@ -57,8 +58,23 @@ func TestRawRoundTrip(t *testing.T) {
 			t.Fatalf("got %v, want %v", &got, &want)
 		}
 	}
-	if la, ok := a.LocalAddr().(*can.Addr); !ok || la.Interface != "vcan0" || la.Index == 0 {
+	la, ok := a.LocalAddr().(*can.Addr)
+	if !ok || la.Interface != "vcan0" || la.Index == 0 {
 		t.Fatalf("LocalAddr = %#v, want vcan0 with its index", a.LocalAddr())
+	}
+	// Binding by index ("#N", what Addr.String prints when no name is
+	// known) reaches the same interface.
+	byIndex := dial(t, "#"+strconv.Itoa(la.Index), nil)
+	if err := a.WriteFrame(&frames[0]); err != nil {
+		t.Fatal(err)
+	}
+	deadline(t, byIndex, 5*time.Second)
+	var got can.Frame
+	if err := byIndex.ReadFrame(&got); err != nil || got != frames[0] {
+		t.Fatalf("bound by index: %v, %v", &got, err)
+	}
+	if ia := byIndex.LocalAddr().(*can.Addr); ia.Index != la.Index || ia.Interface != "vcan0" {
+		t.Fatalf("LocalAddr of #%d = %#v", la.Index, ia)
 	}
 }
 
