@@ -541,4 +541,21 @@ func TestRawAllocs(t *testing.T) {
 	if allocs != 0 {
 		t.Errorf("WriteFrames+ReadFrames: %v allocs/op, want 0", allocs)
 	}
+	// FD frames, and reads with timestamps and origin.
+	fw := dial(t, "vcan0", &can.RawConfig{FD: true})
+	fr := dial(t, "vcan0", &can.RawConfig{FD: true, Timestamps: true, Filters: []can.Filter{can.MatchID(0x56, false)}})
+	fd := can.FDFrame{ID: 0x56, Flags: can.FD, Len: 64}
+	var gfd can.FDFrame
+	var info can.FrameInfo
+	allocs = testing.AllocsPerRun(200, func() {
+		if err := fw.WriteFDFrame(&fd); err != nil {
+			t.Fatal(err)
+		}
+		if err := fr.ReadFrameInfo(nil, &gfd, &info); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs != 0 || info.Time.IsZero() {
+		t.Errorf("WriteFDFrame+ReadFrameInfo: %v allocs/op (timestamp %v), want 0", allocs, info.Time)
+	}
 }
