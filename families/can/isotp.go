@@ -224,7 +224,7 @@ func (c *ISOTPConn) WriteContext(ctx context.Context, b []byte) (int, error) {
 	}
 	n, err := c.Conn.WriteContext(ctx, b)
 	if err != nil && len(b) > ISOTPMaxLen && errors.Is(err, errnoEINVAL) {
-		return n, &net.OpError{Op: "write", Net: NetworkISOTP, Source: c.LocalAddr(), Err: &ISOTPSizeError{Len: len(b), Err: err}}
+		return n, rewrap(err, func(inner error) error { return &ISOTPSizeError{Len: len(b), Err: inner} })
 	}
 	return n, err
 }

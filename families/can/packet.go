@@ -46,7 +46,9 @@ func ListenPacket(ctx context.Context, iface string, cfg *RawConfig) (*RawPacket
 		pc.Close()
 		return nil, err
 	}
-	return &RawPacketConn{PacketConn: pc, common: common{rc: rc, fd: cfg != nil && cfg.FD, codec: codec}}, nil
+	c := &RawPacketConn{PacketConn: pc, common: common{rc: rc, codec: codec}}
+	c.fd.Store(cfg != nil && cfg.FD)
+	return c, nil
 }
 
 // ReadFrameFrom reads one frame, classic or FD, and returns the interface
@@ -82,7 +84,7 @@ func (c *RawPacketConn) WriteFrameTo(ctx context.Context, f *FDFrame, to *Addr) 
 	if to == nil || to.any() {
 		return werr(&anysock.AddrError{Network: Network, Addr: to.String(), Err: "a frame must be sent on one interface, not all"})
 	}
-	if f.Flags&FD != 0 && !c.fd {
+	if f.Flags&FD != 0 && !c.fd.Load() {
 		return werr(ErrFDDisabled)
 	}
 	b, err := f.AppendBinary(c.wbuf[:0])

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -13,6 +14,18 @@ import (
 )
 
 func nativeUint64(b []byte) uint64 { return binary.NativeEndian.Uint64(b) }
+
+// rewrap replaces the Err of the *net.OpError err with wrap(Err), so that
+// an explanation is added without nesting one OpError in another.
+func rewrap(err error, wrap func(error) error) error {
+	var oe *net.OpError
+	if !errors.As(err, &oe) {
+		return wrap(err)
+	}
+	c := *oe
+	c.Err = wrap(oe.Err)
+	return &c
+}
 
 // errNil is returned by methods called on a nil or zero-value conn.
 func errNil(op, network string) error {
@@ -122,7 +135,7 @@ func setFilters(rc syscall.RawConn, fs []Filter) error {
 // common is the part of RawConn and RawPacketConn that sets options.
 type common struct {
 	rc    syscall.RawConn
-	fd    bool
+	fd    atomic.Bool // CAN_RAW_FD_FRAMES is on
 	codec *Codec
 }
 
@@ -219,7 +232,9 @@ func Dial(ctx context.Context, iface string, cfg *RawConfig) (*RawConn, error) {
 		conn.Close()
 		return nil, err
 	}
-	return &RawConn{Conn: conn, common: common{rc: rc, fd: cfg != nil && cfg.FD, codec: codec}}, nil
+	c := &RawConn{Conn: conn, common: common{rc: rc, codec: codec}}
+	c.fd.Store(cfg != nil && cfg.FD)
+	return c, nil
 }
 
 // ReadFrame reads one classic frame. If a CAN FD frame arrives (on a socket
@@ -359,7 +374,7 @@ func (c *RawConn) WriteFDFrameContext(ctx context.Context, f *FDFrame) error {
 	}
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
-	if f.Flags&FD != 0 && !c.fd {
+	if f.Flags&FD != 0 && !c.fd.Load() {
 		return c.writeErr(ErrFDDisabled)
 	}
 	b, err := f.AppendBinary(c.wbuf[:0])
@@ -377,7 +392,7 @@ func (c *RawConn) write(ctx context.Context, b []byte, fd bool) error {
 		_, err = c.Conn.WriteContext(ctx, b)
 	}
 	if fd && errors.Is(err, errnoEINVAL) {
-		return c.writeErr(&fdMTUError{err})
+		return rewrap(err, func(inner error) error { return &fdMTUError{inner} })
 	}
 	return err
 }
@@ -466,7 +481,7 @@ func (c *common) SetFD(on bool) error {
 	if err := setsockopt(c.rc, solCANRaw, rawFDFrames, boolOpt(on)); err != nil {
 		return c.opErr("set", err)
 	}
-	c.fd = on
+	c.fd.Store(on)
 	return nil
 }
 
@@ -504,7 +519,7 @@ func (b *batchState) prepare(n, size int) []anysock.Message {
 }
 
 func (c *RawConn) frameSize() int {
-	if c.fd {
+	if c.fd.Load() {
 		return FDFrameSize
 	}
 	return FrameSize
@@ -582,7 +597,7 @@ func (c *RawConn) WriteFDFrames(ctx context.Context, fs []FDFrame) (int, error) 
 	defer c.wbmu.Unlock()
 	ms := c.wbatch.prepare(len(fs), FDFrameSize)
 	for i := range fs {
-		if fs[i].Flags&FD != 0 && !c.fd {
+		if fs[i].Flags&FD != 0 && !c.fd.Load() {
 			return 0, c.writeErr(ErrFDDisabled)
 		}
 		b, err := fs[i].AppendBinary(c.wbatch.bufs[i][:0])
