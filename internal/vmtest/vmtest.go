@@ -51,9 +51,9 @@ func VCAN(names ...string) Option {
 // BTVirt starts btvirt (from bluez-test-tools) with n virtual BR/EDR+LE
 // controllers (hci0, hci1, ...), waits for them, powers them up and makes
 // them connectable and discoverable (page and inquiry scan). It loads
-// bluetooth, hci_vhci and the crypto modules btvirt needs. Add l2cap's
-// neighbours with Modules("rfcomm", "bnep") when needed. Their addresses
-// are returned by BTControllers.
+// bluetooth (which includes L2CAP, SCO and HCI sockets), hci_vhci and the
+// crypto modules btvirt needs; add Modules("rfcomm", "bnep") for those
+// protocols. BTControllers returns the controllers' names and addresses.
 func BTVirt(n int) Option {
 	return Option{
 		modules: []string{"bluetooth", "hci_vhci", "af_alg", "algif_hash", "algif_skcipher", "cmac", "ecb", "ecdh_generic"},
