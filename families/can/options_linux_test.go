@@ -77,3 +77,22 @@ func TestISOTPFrameTxTime(t *testing.T) {
 		t.Fatalf("64 bytes with 10ms between frames took %v, want at least 80ms", d)
 	}
 }
+
+// TestISOTPFlowControlSTmin: the receiver's flow control (STmin 10 ms)
+// makes the sender space its consecutive frames.
+func TestISOTPFlowControlSTmin(t *testing.T) {
+	a, b := isotpPair(t, "vcan1", nil, &can.ISOTPConfig{FlowControl: &can.ISOTPFlowControl{BlockSize: 0, STmin: 10}})
+	msg := pattern(64) // first frame + 9 consecutive frames
+	start := time.Now()
+	if _, err := a.Write(msg); err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 100)
+	deadline(t, b, 10*time.Second)
+	if n, err := b.Read(buf); err != nil || n != len(msg) {
+		t.Fatalf("read %d, %v", n, err)
+	}
+	if d := time.Since(start); d < 80*time.Millisecond {
+		t.Fatalf("64 bytes with STmin 10ms took %v, want at least 80ms", d)
+	}
+}
