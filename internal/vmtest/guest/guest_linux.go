@@ -389,7 +389,7 @@ func (g *guest) shell(job proto.Job, env []string) proto.Status {
 	}
 	defer tty.Close()
 	g.logf("run shell")
-	fmt.Fprintf(tty, "\nvmtest: guest shell in %s; the test command is:\n  %s\nvmtest: exit the shell to power off.\n",
+	fmt.Fprintf(tty, "\nvmtest: guest shell in %s; the test command is:\n  %s\nvmtest: exit the shell to stop the guest.\n",
 		job.Dir, shellQuote(job.Argv))
 	cmd := exec.Command("/bin/bash", "-i")
 	if _, err := os.Stat("/bin/bash"); err != nil {
