@@ -257,7 +257,7 @@ func btvirt(n int) error {
 	if err != nil {
 		return err
 	}
-	// btvirt runs until the guest powers off; nobody waits for it.
+	// btvirt runs until the guest stops; nobody waits for it.
 	_ = cmd.Process.Release()
 	var ctrls []BTController
 	deadline := time.Now().Add(15 * time.Second)

@@ -150,8 +150,8 @@ func InGuest() bool {
 // Setup performs the requirements inside the guest: it loads every
 // option's modules in dependency order, then runs the set-up steps in
 // order. Outside the guest it does nothing and returns nil, so tests run
-// (and skip) as usual. Everything it creates lasts until the guest powers
-// off; a process it starts (btvirt) is not waited for.
+// (and skip) as usual. Everything it creates lasts until the guest stops;
+// a process it starts (btvirt) is not waited for.
 func Setup(opts ...Option) error {
 	if !InGuest() {
 		if os.Getenv("ANYSOCK_VMTEST") == "1" {

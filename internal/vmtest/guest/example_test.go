@@ -10,6 +10,6 @@ import (
 // as process 1 (internal/vmtest/cmd/vmrun does this).
 func ExampleMain() {
 	if os.Getpid() == 1 {
-		guest.Main() // never returns: powers the guest off
+		guest.Main() // never returns: resets the guest
 	}
 }

@@ -18,8 +18,8 @@ import (
 	"github.com/anysock/anysock/internal/vmtest/proto"
 )
 
-// Main runs as the guest's PID 1 and never returns: it powers the guest
-// off when the job is done. Failures are reported to the runner.
+// Main runs as the guest's PID 1 and never returns: it resets the guest
+// when the job is done. Failures are reported to the runner.
 func Main() {
 	start := time.Now()
 	g := &guest{}
@@ -145,7 +145,7 @@ func (g *guest) run(start time.Time) proto.Status {
 }
 
 // finish reports st to the runner (or the console), waits for the ack and
-// powers off.
+// resets the guest (which ends QEMU).
 func (g *guest) finish(st proto.Status) {
 	if st.Error != "" {
 		console("harness error: %s", st.Error)

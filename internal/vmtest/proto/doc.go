@@ -6,7 +6,7 @@
 // 4-byte big-endian length and the payload. Output frames carry the test
 // binary's combined stdout and stderr, log frames carry /init's own
 // messages, and one Result frame ends the run; the runner answers it with a
-// single Ack byte so the guest knows everything arrived before it powers
-// off. Kernel messages stay on the serial console and never mix with the
+// single Ack byte so the guest knows everything arrived before it shuts
+// down. Kernel messages stay on the serial console and never mix with the
 // test output.
 package proto

@@ -297,7 +297,7 @@ loop:
 				continue
 			}
 			res.Status, gotResult = ev.status, true
-			// The guest powers off after the ack; give it a moment.
+			// The guest resets after the ack; give it a moment.
 			timer.Reset(15 * time.Second)
 			killed = "after its result"
 		case qemuExit = <-exited:
