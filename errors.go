@@ -18,7 +18,9 @@ var ErrFamilyNotSupported = errors.New("socket family not supported by this kern
 var ErrTruncated = errors.New("message truncated: buffer too small")
 
 // ErrControlTruncated is matched by the error returned when control messages
-// (ancillary data) did not fit the caller's buffer (MSG_CTRUNC). Any file
+// (ancillary data) did not fit the caller's non-empty buffer (MSG_CTRUNC). A
+// call made without a control buffer asked for none and gets no such error
+// (the kernel then installs no descriptors). Any file
 // descriptors that arrived in the part that fit have been closed, and their
 // numbers in the returned buffer replaced by -1, so none leak and none can be
 // used by mistake.

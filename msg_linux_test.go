@@ -219,3 +219,34 @@ func TestFileRoundTrip(t *testing.T) {
 		t.Fatal("FileConn accepted a socket of the wrong family")
 	}
 }
+
+// Without a control buffer the caller asked for no control messages: the
+// kernel's MSG_CTRUNC is not an error, and no descriptor leaks.
+func TestNoControlBufferIgnoresControlData(t *testing.T) {
+	a, b := pair(t, "unixgram")
+	defer a.Close()
+	defer b.Close()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	defer w.Close()
+	before := leakcheck.OpenFDs()
+	if _, _, err := a.WriteMsg([]byte("x"), xunix.UnixRights(int(w.Fd()))); err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 4)
+	n, err := b.Read(buf)
+	if err != nil || string(buf[:n]) != "x" {
+		t.Fatalf("Read = %q, %v", buf[:n], err)
+	}
+	a.WriteMsg([]byte("y"), xunix.UnixRights(int(w.Fd())))
+	n, _, flags, err := b.ReadMsg(buf, nil)
+	if err != nil || string(buf[:n]) != "y" || flags&xunix.MSG_CTRUNC == 0 {
+		t.Fatalf("ReadMsg without oob = %q, flags %#x, %v; want data, MSG_CTRUNC reported, no error", buf[:n], flags, err)
+	}
+	if after := leakcheck.OpenFDs(); len(after) != len(before) {
+		t.Fatalf("descriptors leaked: %d before, %d after", len(before), len(after))
+	}
+}

@@ -540,14 +540,20 @@ func (s *sock) readMsg(ctx context.Context, b, oob []byte, flags int, wantAddr b
 	if err != nil {
 		return 0, 0, 0, nil, err
 	}
-	return n, oobn, rflags, addr, truncation(oob[:oobn], flags, rflags)
+	return n, oobn, rflags, addr, truncation(oob[:oobn], len(oob), flags, rflags)
 }
 
 // truncation turns MSG_TRUNC and MSG_CTRUNC into errors, closing any
-// descriptors that arrived in a truncated control buffer.
-func truncation(oob []byte, flags, rflags int) error {
+// descriptors that arrived in a truncated control buffer. oob is the part
+// of the caller's control buffer the kernel filled, oobCap its whole length.
+//
+// A caller that passed no control buffer asked for no control messages: the
+// kernel then sets MSG_CTRUNC whenever it had some (J1939 and timestamping
+// sockets always do) but installs no descriptors, so nothing is lost that
+// was asked for and nothing leaks; that is not an error.
+func truncation(oob []byte, oobCap, flags, rflags int) error {
 	var err error
-	if rflags&unix.MSG_CTRUNC != 0 {
+	if rflags&unix.MSG_CTRUNC != 0 && oobCap > 0 {
 		closeRights(oob)
 		err = ErrControlTruncated
 	}
@@ -673,7 +679,7 @@ func (s *sock) readBatch(ctx context.Context, ms []Message, flags int, wantAddr 
 				if wantAddr && h.Namelen > 0 && derr == nil {
 					m.Addr, derr = s.decode(st.names[i][:min(int(h.Namelen), sockaddrSize)])
 				}
-				if e := truncation(m.OOB[:m.NN], flags, m.Flags); e != nil && trunc == nil {
+				if e := truncation(m.OOB[:m.NN], len(m.OOB), flags, m.Flags); e != nil && trunc == nil {
 					trunc = e
 				}
 			}
