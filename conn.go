@@ -123,10 +123,11 @@ func (c *Conn) WriteMsg(b, oob []byte) (n, oobn int, err error) {
 	return c.WriteMsgContext(nil, b, oob, 0)
 }
 
-// WriteMsgContext is WriteMsg with a context and sendmsg(2) flags.
-// MSG_NOSIGNAL is always added. With MSG_DONTWAIT the call never waits: if
-// the socket buffer is full it fails at once with an error matching
-// syscall.EAGAIN.
+// WriteMsgContext is WriteMsg with a context and sendmsg(2) flags. With
+// MSG_DONTWAIT the call never waits: if the socket buffer is full it fails at
+// once with an error matching syscall.EAGAIN. (MSG_NOSIGNAL is not added: the
+// Go runtime already turns SIGPIPE from a socket into an EPIPE error, and RDS
+// rejects the flag.)
 func (c *Conn) WriteMsgContext(ctx context.Context, b, oob []byte, flags int) (n, oobn int, err error) {
 	if !c.ok() {
 		return 0, 0, invalid("write")

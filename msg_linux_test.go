@@ -250,3 +250,24 @@ func TestNoControlBufferIgnoresControlData(t *testing.T) {
 		t.Fatalf("descriptors leaked: %d before, %d after", len(before), len(after))
 	}
 }
+
+// A write to a peer that has gone returns EPIPE; it does not kill the
+// process with SIGPIPE (no MSG_NOSIGNAL is needed).
+func TestWriteToClosedPeerIsEPIPE(t *testing.T) {
+	for _, network := range []string{"unix", "unixpacket"} {
+		a, b := pair(t, network)
+		b.Close()
+		_, err := a.Write([]byte("x"))
+		if err == nil {
+			_, err = a.Write([]byte("x"))
+		}
+		if !errors.Is(err, xunix.EPIPE) {
+			t.Errorf("%s: write to closed peer: %v, want EPIPE", network, err)
+		}
+		_, _, err = a.WriteMsg([]byte("x"), nil)
+		if !errors.Is(err, xunix.EPIPE) {
+			t.Errorf("%s: WriteMsg to closed peer: %v, want EPIPE", network, err)
+		}
+		a.Close()
+	}
+}

@@ -382,6 +382,19 @@ func (s *sock) connect(ctx context.Context, raddr net.Addr) error {
 		case unix.EINPROGRESS, unix.EALREADY, unix.EINTR:
 			return false
 		case 0, unix.EISCONN:
+			// Bluetooth L2CAP answers getpeername while still connecting,
+			// so writability is checked too: a socket is writable only
+			// once connected (or failed, which SO_ERROR then shows).
+			pfd := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLOUT}}
+			if n, _ := unix.Poll(pfd, 0); n == 0 {
+				return false
+			}
+			if pfd[0].Revents&(unix.POLLERR|unix.POLLHUP) != 0 {
+				if v, _ := unix.GetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_ERROR); v != 0 {
+					result = unix.Errno(v)
+					return true
+				}
+			}
 			var pbuf [sockaddrSize]byte
 			pn := uint32(len(pbuf))
 			_, _, pe := unix.Syscall(unix.SYS_GETPEERNAME, fd, uintptr(unsafe.Pointer(&pbuf[0])), uintptr(unsafe.Pointer(&pn)))
@@ -629,7 +642,7 @@ func (s *sock) writeMsg(ctx context.Context, b, oob []byte, addr net.Addr, flags
 				st.msg.Name = &st.name[0]
 				st.msg.Namelen = uint32(len(sa))
 			}
-			st.flags = flags | unix.MSG_NOSIGNAL
+			st.flags = flags
 			perr := s.rc.Write(st.fn)
 			m = st.n
 			errno := st.errno
@@ -713,7 +726,7 @@ func (s *sock) writeBatch(ctx context.Context, ms []Message, flags int) (int, er
 				st.resetBatch()
 				return err
 			}
-			st.flags = flags | unix.MSG_NOSIGNAL
+			st.flags = flags
 			perr := s.rc.Write(st.mfn)
 			got = st.n
 			errno := st.errno
