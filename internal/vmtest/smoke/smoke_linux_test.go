@@ -305,17 +305,7 @@ s.sendto(data.upper(), addr)
 `)
 	dst := &rdsAddr{netip.MustParseAddrPort("127.0.0.1:4000")}
 	if _, err := c.WriteTo([]byte("hello rds"), dst); err != nil {
-		if !errors.Is(err, unix.EOPNOTSUPP) {
-			t.Fatal(err)
-		}
-		// anysock's sendmsg always adds MSG_NOSIGNAL, and the kernel's
-		// rds_sendmsg rejects every flag but MSG_DONTWAIT and
-		// MSG_ZEROCOPY. Until the root package leaves it out for RDS,
-		// send on the same socket with a plain sendto(2).
-		t.Logf("WriteTo: %v; sending with sendto(2) without MSG_NOSIGNAL", err)
-		if err := rawSendto(c, []byte("hello rds"), dst); err != nil {
-			t.Fatal(err)
-		}
+		t.Fatal(err)
 	}
 	_ = c.SetReadDeadline(time.Now().Add(10 * time.Second))
 	buf := make([]byte, 100)
@@ -375,9 +365,8 @@ c.recv(100)
 		t.Fatalf("%v\npython: %s", err, srv.output())
 	}
 	defer conn.Close()
-	if err := waitConnected(conn); err != nil {
-		t.Fatal(err)
-	}
+	// Dial returns only once connected: the first Write must not fail
+	// with ENOTCONN.
 	if _, err := conn.Write([]byte("hello l2cap")); err != nil {
 		t.Fatal(err)
 	}
@@ -435,44 +424,4 @@ func TestL2CAPL2test(t *testing.T) {
 	}
 	conn.Close()
 	cli.wait(t, ctx)
-}
-
-// rawSendto sends b to dst on c's socket with sendto(2) and no flags.
-func rawSendto(c *anysock.PacketConn, b []byte, dst *rdsAddr) error {
-	rc, err := c.SyscallConn()
-	if err != nil {
-		return err
-	}
-	sa := &unix.SockaddrInet4{Port: int(dst.Port()), Addr: dst.Addr().As4()}
-	var serr error
-	err = rc.Write(func(fd uintptr) bool {
-		serr = unix.Sendto(int(fd), b, 0, sa)
-		return serr != unix.EAGAIN
-	})
-	return errors.Join(err, serr)
-}
-
-// waitConnected waits until a dialled L2CAP socket is really connected.
-// anysock's Dial (through mdlayher/socket) takes the poller's first
-// wake-up after connect(2) as completion and checks it with getpeername,
-// which L2CAP answers already while still connecting (BT_CONNECT), so a
-// Write right after Dial can fail with ENOTCONN. Bluetooth sockets report
-// POLLOUT only once connected.
-func waitConnected(conn *anysock.Conn) error {
-	rc, err := conn.SyscallConn()
-	if err != nil {
-		return err
-	}
-	var perr error
-	err = conn.SetWriteDeadline(time.Now().Add(10 * time.Second))
-	if err != nil {
-		return err
-	}
-	defer conn.SetWriteDeadline(time.Time{})
-	err = rc.Write(func(fd uintptr) bool {
-		fds := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLOUT}}
-		_, perr = unix.Poll(fds, 0)
-		return perr != nil || fds[0].Revents&(unix.POLLOUT|unix.POLLERR|unix.POLLHUP) != 0
-	})
-	return errors.Join(err, perr)
 }
