@@ -530,6 +530,15 @@ func (c *RawConn) frameSize() int {
 // ctx may be nil. An FD frame in the batch ends it with an error matching
 // ErrFrame (the frames before it are returned).
 func (c *RawConn) ReadFrames(ctx context.Context, fs []Frame) (int, error) {
+	return readFrames(c, ctx, fs)
+}
+
+// readFrames is ReadFrames and ReadFDFrames: one recvmmsg into the
+// connection's batch buffers, then each frame decoded into fs.
+func readFrames[F any, PF interface {
+	*F
+	UnmarshalBinary([]byte) error
+}](c *RawConn, ctx context.Context, fs []F) (int, error) {
 	if c == nil || c.Conn == nil {
 		return 0, errNil("read", Network)
 	}
@@ -541,7 +550,7 @@ func (c *RawConn) ReadFrames(ctx context.Context, fs []Frame) (int, error) {
 		return 0, err
 	}
 	for i := 0; i < n; i++ {
-		if err := fs[i].UnmarshalBinary(c.batch.bufs[i][:ms[i].N]); err != nil {
+		if err := PF(&fs[i]).UnmarshalBinary(c.batch.bufs[i][:ms[i].N]); err != nil {
 			return i, c.readErr(err)
 		}
 	}
@@ -551,22 +560,7 @@ func (c *RawConn) ReadFrames(ctx context.Context, fs []Frame) (int, error) {
 // ReadFDFrames reads up to len(fs) frames, classic or FD, with one
 // recvmmsg(2) call. ctx may be nil.
 func (c *RawConn) ReadFDFrames(ctx context.Context, fs []FDFrame) (int, error) {
-	if c == nil || c.Conn == nil {
-		return 0, errNil("read", Network)
-	}
-	c.bmu.Lock()
-	defer c.bmu.Unlock()
-	ms := c.batch.prepare(len(fs), c.frameSize())
-	n, err := c.Conn.ReadBatchContext(ctx, ms, 0)
-	if err != nil {
-		return 0, err
-	}
-	for i := 0; i < n; i++ {
-		if err := fs[i].UnmarshalBinary(c.batch.bufs[i][:ms[i].N]); err != nil {
-			return i, c.readErr(err)
-		}
-	}
-	return n, nil
+	return readFrames(c, ctx, fs)
 }
 
 // WriteFrames writes the classic frames with sendmmsg(2) and returns how
