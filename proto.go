@@ -52,6 +52,12 @@ type Proto struct {
 	// in load order (e.g. "can", "can_raw"). Errors about a family the
 	// kernel lacks name them.
 	Modules []string
+
+	// MaxMessage, if positive, is the largest message a datagram socket of
+	// this kind can deliver (72 for CAN raw: struct canfd_frame). A Read
+	// into a buffer at least that large cannot be truncated, so it uses
+	// the cheaper recvfrom(2) instead of recvmsg(2). Zero means unknown.
+	MaxMessage int
 }
 
 // A Config holds optional settings for creating a socket. A nil *Config

@@ -463,7 +463,7 @@ func (s *sock) read(ctx context.Context, b []byte) (int, error) {
 	}
 	var n int
 	var err error
-	if s.fullLen {
+	if s.fullLen || (s.proto.MaxMessage > 0 && len(b) >= s.proto.MaxMessage) {
 		n, err = s.recvfrom(ctx, b)
 	} else {
 		n, _, _, _, err = s.readMsg(ctx, b, nil, 0, false)
@@ -475,7 +475,9 @@ func (s *sock) read(ctx context.Context, b []byte) (int, error) {
 }
 
 // recvfrom reads one datagram with recvfrom(2) and MSG_TRUNC, reporting
-// ErrTruncated when it was longer than b.
+// ErrTruncated when it was longer than b. It is used where the kernel
+// returns the full length under MSG_TRUNC (s.fullLen), or where b is at
+// least the protocol's largest message, so nothing can be cut.
 func (s *sock) recvfrom(ctx context.Context, b []byte) (int, error) {
 	st := &s.rio
 	var n int

@@ -491,7 +491,8 @@ func (e *UnknownInterfaceError) Unwrap() error { return e.Err }
 
 // RawProto returns the anysock.Proto of CAN_RAW sockets.
 func RawProto() anysock.Proto {
-	return anysock.Proto{Network: Network, Codec: NewCodec(protoRaw), Type: sockRaw, Protocol: protoRaw, Modules: []string{"can", "can_raw"}}
+	return anysock.Proto{Network: Network, Codec: NewCodec(protoRaw), Type: sockRaw, Protocol: protoRaw,
+		Modules: []string{"can", "can_raw"}, MaxMessage: FDFrameSize}
 }
 
 // BCMProto returns the anysock.Proto of CAN_BCM (broadcast manager) sockets.
