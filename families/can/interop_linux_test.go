@@ -297,12 +297,13 @@ func TestInteropJ1939AddressClaim(t *testing.T) {
 }
 
 // TestInteropPython runs the CAN example of Python's socket documentation
-// (testdata/python_can_example.py) with Debian's CPython: it echoes every
-// frame and then sends 001#010203.
+// (kept once, in examples/can/testdata/python_can_example.py, which the Go
+// port in examples/can is compared with) with Debian's CPython: it echoes
+// every frame and then sends 001#010203.
 func TestInteropPython(t *testing.T) {
 	const python = "/usr/bin/python3"
 	c := dial(t, "vcan0", nil)
-	py := startPeer(t, "", python, "-u", "testdata/python_can_example.py")
+	py := startPeer(t, "", python, "-u", "../../examples/can/testdata/python_can_example.py")
 	kick := can.Frame{ID: 0x123, Len: 4, Data: [8]byte{0xde, 0xad, 0xbe, 0xef}}
 	echo := can.Frame{ID: 0x001, Len: 3, Data: [8]byte{1, 2, 3}}
 	var f can.Frame
