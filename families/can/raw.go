@@ -246,6 +246,12 @@ func (c *RawConn) ReadFrame(f *Frame) error {
 
 // ReadFrameContext is ReadFrame bounded by ctx.
 func (c *RawConn) ReadFrameContext(ctx context.Context, f *Frame) error {
+	return readFrame(c, ctx, f)
+}
+
+// readFrame is ReadFrameContext and ReadFDFrameContext: one datagram into
+// c.rbuf, decoded into f.
+func readFrame[F interface{ UnmarshalBinary([]byte) error }](c *RawConn, ctx context.Context, f F) error {
 	if c == nil || c.Conn == nil {
 		return errNil("read", Network)
 	}
@@ -261,18 +267,10 @@ func (c *RawConn) ReadFrameContext(ctx context.Context, f *Frame) error {
 	return nil
 }
 
-// read reads one datagram into c.rbuf. c.rmu must be held.
+// read reads one datagram into c.rbuf. c.rmu must be held. A nil ctx is
+// treated as context.Background by the root package (no registration).
 func (c *RawConn) read(ctx context.Context) (int, error) {
-	var (
-		n   int
-		err error
-	)
-	if ctx == nil {
-		n, err = c.Conn.Read(c.rbuf[:])
-	} else {
-		n, err = c.Conn.ReadContext(ctx, c.rbuf[:])
-	}
-	return n, err
+	return c.Conn.ReadContext(ctx, c.rbuf[:])
 }
 
 func (c *RawConn) readErr(err error) error {
@@ -287,19 +285,7 @@ func (c *RawConn) ReadFDFrame(f *FDFrame) error {
 
 // ReadFDFrameContext is ReadFDFrame bounded by ctx.
 func (c *RawConn) ReadFDFrameContext(ctx context.Context, f *FDFrame) error {
-	if c == nil || c.Conn == nil {
-		return errNil("read", Network)
-	}
-	c.rmu.Lock()
-	defer c.rmu.Unlock()
-	n, err := c.read(ctx)
-	if err != nil {
-		return err
-	}
-	if err := f.UnmarshalBinary(c.rbuf[:n]); err != nil {
-		return c.readErr(err)
-	}
-	return nil
+	return readFrame(c, ctx, f)
 }
 
 // FrameInfo is what the kernel says about a received frame besides its
