@@ -103,17 +103,7 @@ func cmdLinks(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	if err != nil {
 		return err
 	}
-	enc := json.NewEncoder(stdout)
-	for i := range links {
-		if *rf.json {
-			if err := enc.Encode(linkJSON(&links[i], names)); err != nil {
-				return err
-			}
-			continue
-		}
-		fmt.Fprintln(stdout, linkText(&links[i], names))
-	}
-	return nil
+	return printObjects(stdout, *rf.json, links, names, linkJSON, linkText, nil)
 }
 
 func cmdAddrs(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
@@ -130,17 +120,7 @@ func cmdAddrs(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	if err != nil {
 		return err
 	}
-	enc := json.NewEncoder(stdout)
-	for i := range addrs {
-		if *rf.json {
-			if err := enc.Encode(addrJSON(&addrs[i], names)); err != nil {
-				return err
-			}
-			continue
-		}
-		fmt.Fprintln(stdout, addrText(&addrs[i], names))
-	}
-	return nil
+	return printObjects(stdout, *rf.json, addrs, names, addrJSON, addrText, nil)
 }
 
 func cmdRoutes(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
@@ -170,17 +150,7 @@ func cmdRoutes(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	if err != nil {
 		return err
 	}
-	enc := json.NewEncoder(stdout)
-	for i := range routes {
-		if *rf.json {
-			if err := enc.Encode(routeJSON(&routes[i], names)); err != nil {
-				return err
-			}
-			continue
-		}
-		fmt.Fprintln(stdout, routeText(&routes[i], names))
-	}
-	return nil
+	return printObjects(stdout, *rf.json, routes, names, routeJSON, routeText, nil)
 }
 
 func cmdNeigh(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
@@ -200,19 +170,33 @@ func cmdNeigh(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	if err != nil {
 		return err
 	}
-	enc := json.NewEncoder(stdout)
-	for i := range neighs {
-		n := &neighs[i]
-		if !*all && n.State&^route.NeighNoARP == 0 && n.Flags&(route.NeighFlagProxy|route.NeighFlagExtLearned) == 0 {
+	// Like ip neigh, entries in no state (NOARP-only, not proxy or
+	// externally learned) are shown only with -all.
+	keep := func(n *route.Neighbor) bool {
+		return *all || n.State&^route.NeighNoARP != 0 || n.Flags&(route.NeighFlagProxy|route.NeighFlagExtLearned) != 0
+	}
+	return printObjects(stdout, *rf.json, neighs, names, neighJSON, neighText, keep)
+}
+
+// printObjects writes each object kept by keep (nil keeps all) as one JSON
+// object per line with asJSON, else as iproute2-like text.
+func printObjects[T, J any](w io.Writer, asJSON bool, objs []T, names map[int]string,
+	toJSON func(*T, map[int]string) J, toText func(*T, map[int]string) string, keep func(*T) bool) error {
+	enc := json.NewEncoder(w)
+	for i := range objs {
+		o := &objs[i]
+		if keep != nil && !keep(o) {
 			continue
 		}
-		if *rf.json {
-			if err := enc.Encode(neighJSON(n, names)); err != nil {
+		if asJSON {
+			if err := enc.Encode(toJSON(o, names)); err != nil {
 				return err
 			}
 			continue
 		}
-		fmt.Fprintln(stdout, neighText(n, names))
+		if _, err := fmt.Fprintln(w, toText(o, names)); err != nil {
+			return err
+		}
 	}
 	return nil
 }
