@@ -65,99 +65,70 @@ func anysockPair(b *testing.B, network string) (*anysock.Conn, *anysock.Conn) {
 	return x, y
 }
 
-func BenchmarkReadWrite(b *testing.B) {
+// pingPong times one write and one read of a 64-byte message per iteration.
+// Every row goes through the same two function values, so the comparison
+// stays fair.
+func pingPong(b *testing.B, write, read func([]byte) (int, error)) {
 	wbuf, rbuf := make([]byte, benchSize), make([]byte, benchSize)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := write(wbuf); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := read(rbuf); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkReadWrite(b *testing.B) {
 	b.Run("stdlib", func(b *testing.B) {
 		x, y := stdlibPair(b)
 		defer x.Close()
 		defer y.Close()
-		b.ReportAllocs()
-		for b.Loop() {
-			if _, err := x.Write(wbuf); err != nil {
-				b.Fatal(err)
-			}
-			if _, err := y.Read(rbuf); err != nil {
-				b.Fatal(err)
-			}
-		}
+		pingPong(b, x.Write, y.Read)
 	})
 	b.Run("mdlayher-socket", func(b *testing.B) {
 		x, y := mdlayherPair(b)
 		defer x.Close()
 		defer y.Close()
-		b.ReportAllocs()
-		for b.Loop() {
-			if _, err := x.Write(wbuf); err != nil {
-				b.Fatal(err)
-			}
-			if _, err := y.Read(rbuf); err != nil {
-				b.Fatal(err)
-			}
-		}
+		pingPong(b, x.Write, y.Read)
 	})
 	b.Run("raw-syscalls", func(b *testing.B) {
 		fds := seqpacketFDs(b, xunix.SOCK_SEQPACKET)
 		defer xunix.Close(fds[0])
 		defer xunix.Close(fds[1])
-		b.ReportAllocs()
-		for b.Loop() {
-			if _, err := xunix.Write(fds[0], wbuf); err != nil {
-				b.Fatal(err)
-			}
-			if _, err := xunix.Read(fds[1], rbuf); err != nil {
-				b.Fatal(err)
-			}
-		}
+		pingPong(b,
+			func(p []byte) (int, error) { return xunix.Write(fds[0], p) },
+			func(p []byte) (int, error) { return xunix.Read(fds[1], p) })
 	})
 	b.Run("anysock", func(b *testing.B) {
 		x, y := anysockPair(b, "unixpacket")
 		defer x.Close()
 		defer y.Close()
-		b.ReportAllocs()
-		for b.Loop() {
-			if _, err := x.Write(wbuf); err != nil {
-				b.Fatal(err)
-			}
-			if _, err := y.Read(rbuf); err != nil {
-				b.Fatal(err)
-			}
-		}
+		pingPong(b, x.Write, y.Read)
 	})
 }
 
 // BenchmarkReadWriteContext uses one cancellable context for every call, as
 // a read loop does.
 func BenchmarkReadWriteContext(b *testing.B) {
-	wbuf, rbuf := make([]byte, benchSize), make([]byte, benchSize)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	withCtx := func(f func(context.Context, []byte) (int, error)) func([]byte) (int, error) {
+		return func(p []byte) (int, error) { return f(ctx, p) }
+	}
 	b.Run("mdlayher-socket", func(b *testing.B) {
 		x, y := mdlayherPair(b)
 		defer x.Close()
 		defer y.Close()
-		b.ReportAllocs()
-		for b.Loop() {
-			if _, err := x.WriteContext(ctx, wbuf); err != nil {
-				b.Fatal(err)
-			}
-			if _, err := y.ReadContext(ctx, rbuf); err != nil {
-				b.Fatal(err)
-			}
-		}
+		pingPong(b, withCtx(x.WriteContext), withCtx(y.ReadContext))
 	})
 	b.Run("anysock", func(b *testing.B) {
 		x, y := anysockPair(b, "unixpacket")
 		defer x.Close()
 		defer y.Close()
-		b.ReportAllocs()
-		for b.Loop() {
-			if _, err := x.WriteContext(ctx, wbuf); err != nil {
-				b.Fatal(err)
-			}
-			if _, err := y.ReadContext(ctx, rbuf); err != nil {
-				b.Fatal(err)
-			}
-		}
+		pingPong(b, withCtx(x.WriteContext), withCtx(y.ReadContext))
 	})
 	// A new context per call pays for one context.AfterFunc registration
 	// per call (still no goroutine).
@@ -165,17 +136,18 @@ func BenchmarkReadWriteContext(b *testing.B) {
 		x, y := anysockPair(b, "unixpacket")
 		defer x.Close()
 		defer y.Close()
-		b.ReportAllocs()
-		for b.Loop() {
-			c, cancel := context.WithCancel(ctx)
-			if _, err := x.WriteContext(c, wbuf); err != nil {
-				b.Fatal(err)
-			}
-			if _, err := y.ReadContext(c, rbuf); err != nil {
-				b.Fatal(err)
-			}
-			cancel()
-		}
+		var c context.Context
+		var cancelC context.CancelFunc
+		pingPong(b,
+			func(p []byte) (int, error) {
+				c, cancelC = context.WithCancel(ctx)
+				return x.WriteContext(c, p)
+			},
+			func(p []byte) (int, error) {
+				n, err := y.ReadContext(c, p)
+				cancelC()
+				return n, err
+			})
 	})
 }
 
