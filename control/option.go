@@ -142,14 +142,20 @@ func (o Seconds) Get(c syscall.RawConn) (time.Duration, error) {
 // Set sets the option to d, rounded up to a whole second. d must not be
 // negative.
 func (o Seconds) Set(c syscall.RawConn, d time.Duration) error {
+	return setDuration(c, Key(o), d, time.Second)
+}
+
+// setDuration sets an int option to d in whole units, rounded up; d must be
+// neither negative nor more units than a C int holds.
+func setDuration(c syscall.RawConn, k Key, d, unit time.Duration) error {
 	if d < 0 {
-		return valueError(Key(o), "negative duration %v", d)
+		return valueError(k, "negative duration %v", d)
 	}
-	s := (d + time.Second - 1) / time.Second
-	if s > 1<<31-1 {
-		return valueError(Key(o), "duration %v too long", d)
+	n := (d + unit - 1) / unit
+	if n > 1<<31-1 {
+		return valueError(k, "duration %v too long", d)
 	}
-	return setInt(c, Key(o), int(s))
+	return setInt(c, k, int(n))
 }
 
 // Milliseconds is an option holding a duration as a C int of milliseconds,
@@ -168,14 +174,7 @@ func (o Milliseconds) Get(c syscall.RawConn) (time.Duration, error) {
 // Set sets the option to d, rounded up to a whole millisecond. d must not be
 // negative.
 func (o Milliseconds) Set(c syscall.RawConn, d time.Duration) error {
-	if d < 0 {
-		return valueError(Key(o), "negative duration %v", d)
-	}
-	ms := (d + time.Millisecond - 1) / time.Millisecond
-	if ms > 1<<31-1 {
-		return valueError(Key(o), "duration %v too long", d)
-	}
-	return setInt(c, Key(o), int(ms))
+	return setDuration(c, Key(o), d, time.Millisecond)
 }
 
 // Timeval is an option holding a struct timeval, such as SO_RCVTIMEO. Zero
